@@ -1,0 +1,57 @@
+// The contract of one upstream process. Exactly one ModelProcess owns a model's process
+// state; callers ask for outcomes (ensureReady, stop) and listen to events.
+import type { EventEmitter } from 'node:events';
+
+export type ProcessState = 'stopped' | 'starting' | 'ready' | 'stopping' | 'shutdown';
+
+/** Every legal transition; anything else is a bug and throws. */
+export const PROCESS_TRANSITIONS: Readonly<Record<ProcessState, readonly ProcessState[]>> = {
+  stopped: ['starting', 'shutdown'],
+  starting: ['ready', 'stopping', 'stopped', 'shutdown'],
+  ready: ['stopping', 'stopped', 'shutdown'],
+  stopping: ['stopped', 'shutdown'],
+  shutdown: [],
+};
+
+export interface StateChange {
+  readonly modelId: string;
+  readonly from: ProcessState;
+  readonly to: ProcessState;
+  /** e.g. "request", "swap", "ttl", "unload", "exited", "health-timeout", "shutdown". */
+  readonly reason: string;
+  readonly at: number;
+  readonly pid: number | null;
+}
+
+export interface ProcessEvents {
+  state: [StateChange];
+  /** One line of the upstream's stdout or stderr. */
+  log: [string];
+  /** The process exited while ready (not asked to stop). */
+  unexpectedExit: [{ exitCode: number | null; signal: string | null }];
+}
+
+export interface ModelProcess extends EventEmitter<ProcessEvents> {
+  readonly modelId: string;
+  readonly state: ProcessState;
+  readonly pid: number | null;
+  /** The port allocated for the current run, or null. */
+  readonly port: number | null;
+  /** proxy with ${PORT} substituted for the current run, or null when stopped. */
+  readonly baseUrl: string | null;
+  /** Milliseconds the last successful start took (spawn → healthy), or null. */
+  readonly lastStartMs: number | null;
+  /**
+   * Resolves when ready. Starts the process if stopped; joins a start in progress
+   * (single-flight). Rejects with a SwapgateError (upstream_start_failed with exit code,
+   * signal and log tail; aborted when the signal fires). An aborted waiter does not cancel
+   * the start unless it was the last waiter.
+   */
+  ensureReady(signal?: AbortSignal): Promise<void>;
+  /** Runs cmdStop or SIGTERMs the group, SIGKILLs the tree after unloadTimeout; resolves when gone. */
+  stop(reason: string): Promise<void>;
+  /** Stop and refuse further starts. */
+  shutdown(options?: { force?: boolean }): Promise<void>;
+  /** Last lines of the process output, oldest first. */
+  logTail(count?: number): string[];
+}

@@ -1,0 +1,62 @@
+// The contract the server layer consumes: ask for a lease on a ready model, forward, release.
+import type { EventEmitter } from 'node:events';
+import type { ProcessState, StateChange } from '../process/types.js';
+
+export interface Lease {
+  readonly modelId: string;
+  /** Upstream base URL for this run (no trailing slash). */
+  readonly baseUrl: string;
+  /** True when this request had to wait for a start (or a swap). */
+  readonly waitedForLoad: boolean;
+  /** Marks the request finished (idempotent). Starts the TTL clock when the last one ends. */
+  release(): void;
+}
+
+export type LoadProgress =
+  | { readonly kind: 'queued'; readonly position: number }
+  | { readonly kind: 'loading'; readonly elapsedMs: number }
+  | { readonly kind: 'ready'; readonly loadMs: number };
+
+export interface AcquireOptions {
+  /** Aborting leaves the queue; if nobody waits for a load any more, it is cancelled. */
+  readonly signal?: AbortSignal;
+  /** Called when the request has to wait (for streaming loading-state frames). */
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface ModelStatus {
+  readonly id: string;
+  readonly state: ProcessState;
+  readonly pid: number | null;
+  readonly port: number | null;
+  readonly baseUrl: string | null;
+  readonly inFlight: number;
+  readonly queued: number;
+  readonly lastStartMs: number | null;
+}
+
+export interface SupervisorEvents {
+  state: [StateChange];
+  log: [{ modelId: string; line: string }];
+}
+
+export interface Supervisor extends EventEmitter<SupervisorEvents> {
+  /** Reaps orphans of a previous run, then preloads hooks.on_startup.preload in order. */
+  start(): Promise<void>;
+  /**
+   * Makes the model ready (swapping others out per the groups, after draining them) and
+   * counts the request as in flight. Throws SwapgateError: model_not_found (404),
+   * concurrency_limit (429), upstream_start_failed (502/504), shutting_down (503), aborted.
+   */
+  acquire(modelId: string, options?: AcquireOptions): Promise<Lease>;
+  /** acquire + immediate release: start without a request. */
+  load(modelId: string, signal?: AbortSignal): Promise<void>;
+  /** Waits for in-flight requests to finish, then stops. */
+  unload(modelId: string, reason?: string): Promise<void>;
+  unloadAll(reason?: string): Promise<void>;
+  status(modelId: string): ModelStatus;
+  statuses(): readonly ModelStatus[];
+  logTail(modelId: string, count?: number): string[];
+  /** Stop accepting, wait up to graceMs for in-flight requests, stop everything. */
+  shutdown(options: { graceMs: number; force?: boolean }): Promise<void>;
+}
