@@ -1,0 +1,75 @@
+// Validated raw data → the readonly Config every other layer reads. Problems go to `issues`;
+// the result is only used when there are none.
+import { checkAliases } from './check-aliases.js';
+import type { IssueCollector } from './issue-collector.js';
+import { checkMacroRefs, mergeMacros, readMacros } from './macro-list.js';
+import { normalizeApiKeys } from './normalize-api-keys.js';
+import { normalizeAudit, normalizeCache, normalizeRateLimits } from './normalize-governance.js';
+import { normalizeGroups } from './normalize-groups.js';
+import { normalizeModel, type ModelDefaults } from './normalize-model.js';
+import { normalizePeers } from './normalize-peers.js';
+import { normalizePolicies } from './normalize-policies.js';
+import type { RawConfig } from './raw-config.js';
+import { readHealthTimeoutMs } from './read-fields.js';
+import { resolvePreload, warnUnknownModelRefs } from './resolve-model-refs.js';
+import { IMPLICIT_GROUP_ID, type Config } from './types.js';
+
+export const DEFAULT_HEALTH_CHECK_TIMEOUT_SEC = 120;
+export const DEFAULT_UNLOAD_TIMEOUT_SEC = 10;
+export const DEFAULT_START_PORT = 5800;
+export const DEFAULT_MAX_REQUEST_BODY_MB = 64;
+
+export interface NormalizeOptions {
+  readonly sourcePath: string;
+  /** Relative paths in the config (audit.path) are resolved against this. */
+  readonly configDir: string;
+  readonly loadedAtSec: number;
+}
+
+export function normalizeConfig(raw: RawConfig, options: NormalizeOptions, issues: IssueCollector): Config {
+  const globalMacros = readMacros(raw.macros, ['macros'], 'global', issues);
+  checkMacroRefs(mergeMacros(globalMacros, [], null), 'global', issues);
+  const healthCheckTimeoutMs = readHealthTimeoutMs(raw.healthCheckTimeout ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SEC, ['healthCheckTimeout'], issues);
+  const defaults: ModelDefaults = {
+    ttlMs: (raw.globalTTL ?? 0) * 1000,
+    unloadTimeoutMs: (raw.unloadTimeout !== undefined && raw.unloadTimeout > 0 ? raw.unloadTimeout : DEFAULT_UNLOAD_TIMEOUT_SEC) * 1000,
+    healthCheckTimeoutMs,
+    sendLoadingState: raw.sendLoadingState ?? false,
+  };
+
+  const modelIds = issues.source.orderKeys(['models'], Object.keys(raw.models ?? {}));
+  const normalized = modelIds.map((id) => normalizeModel(id, raw.models?.[id] ?? {}, globalMacros, defaults, IMPLICIT_GROUP_ID, issues));
+  const aliasOwner = checkAliases(normalized.flatMap((n) => n.aliasOrigins), new Set(modelIds), issues);
+  const { groups, groupOf } = normalizeGroups(raw.groups, modelIds, aliasOwner, issues);
+  const models = normalized.map(({ model }) => ({ ...model, groupId: groupOf.get(model.id) ?? IMPLICIT_GROUP_ID }));
+  const preload = resolvePreload(raw.hooks?.on_startup?.preload ?? [], modelIds, aliasOwner, issues);
+  const peers = normalizePeers(raw.peers, globalMacros, issues);
+  const apiKeys = normalizeApiKeys(raw.apiKeys, globalMacros, issues);
+  const policies = normalizePolicies(raw.policies, issues);
+
+  const known = new Set([...modelIds, ...aliasOwner.keys(), ...peers.flatMap((peer) => peer.models)]);
+  apiKeys.forEach((key, i) => warnUnknownModelRefs(key.models ?? [], ['apiKeys', i, 'models'], known, issues));
+  policies.forEach((policy, i) => warnUnknownModelRefs(policy.models, ['policies', i, 'models'], known, issues));
+  if (modelIds.length === 0 && peers.length === 0) issues.warn(['models'], 'no models and no peers are configured');
+
+  return {
+    sourcePath: options.sourcePath,
+    loadedAtSec: options.loadedAtSec,
+    healthCheckTimeoutMs,
+    logLevel: raw.logLevel ?? 'info',
+    logToStdout: raw.logToStdout ?? 'proxy',
+    startPort: raw.startPort ?? DEFAULT_START_PORT,
+    includeAliasesInList: raw.includeAliasesInList ?? false,
+    models,
+    groups,
+    peers,
+    preload,
+    apiKeys,
+    corsOrigins: raw.corsOrigins ?? ['*'],
+    maxRequestBodyBytes: Math.round((raw.maxRequestBodyMB ?? DEFAULT_MAX_REQUEST_BODY_MB) * 1024 * 1024),
+    policies,
+    audit: normalizeAudit(raw.audit, options.configDir),
+    rateLimits: normalizeRateLimits(raw.rateLimits),
+    cache: normalizeCache(raw.cache),
+  };
+}
