@@ -1,0 +1,21 @@
+// A requested stop of one run: cmdStop or signals (see terminateUpstream), then its last
+// output is collected and its port and orphan record are released.
+import type { ActiveRun, RunContext } from './run-context.js';
+import { retireRun } from './retire-run.js';
+import { waitForOutputDrain } from './spawn-upstream.js';
+import { substituteStopArgv } from './substitute-placeholders.js';
+import { terminateUpstream } from './terminate-upstream.js';
+
+export async function stopRun(ctx: RunContext, run: ActiveRun, force: AbortSignal, onLine: (line: string) => void): Promise<void> {
+  const { cmdStop, unloadTimeoutMs } = ctx.model;
+  await terminateUpstream(run.upstream, {
+    stopArgv: cmdStop === null ? null : substituteStopArgv(cmdStop, run.upstream.pid, run.port),
+    stopCommand: { env: ctx.env, extendEnv: ctx.extendEnv, onLine },
+    unloadTimeoutMs,
+    force,
+    clock: ctx.clock,
+    logger: ctx.logger,
+  });
+  await waitForOutputDrain(run.upstream); // so its last words are in the log when stop() resolves
+  await retireRun(ctx, run, false);
+}
