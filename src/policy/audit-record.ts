@@ -1,0 +1,102 @@
+// One audit record = one JSON line. With audit.immutable each line carries prev_hash (SHA-256
+// of the previous line, 64 zeros for the first) and hash (SHA-256 of the line as serialized
+// without "hash", which is always the last key), so an edited, removed or inserted line breaks
+// the chain. Records hold who/what/outcome only: never prompts, answers, keys or matched text.
+import { createHash } from 'node:crypto';
+import type { Decision } from './types.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AuditEventKind = 'request' | 'admin' | 'auth_failure' | 'rejected' | 'retention' | 'recovered';
+
+export interface AuditEntry {
+  /** Default "request". */
+  readonly event?: 'request' | 'admin' | 'auth_failure' | 'rejected';
+  readonly requestId?: string | null;
+  /** The key's name from config, never the key. */
+  readonly keyName?: string | null;
+  readonly clientIp?: string | null;
+  readonly model?: string | null;
+  readonly route?: string | null;
+  readonly method?: string | null;
+  readonly status?: number | null;
+  readonly durationMs?: number | null;
+  readonly tokens?: { readonly prompt: number | null; readonly completion: number | null } | null;
+  readonly policy?: readonly Decision[];
+  readonly cache?: 'hit' | 'miss' | null;
+  /** For admin events: e.g. { action: "unload", target: "llama-8b" }. */
+  readonly admin?: { readonly action: string; readonly target: string | null } | null;
+}
+
+export type RecordFields = Record<string, unknown>;
+
+export function hashText(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function toDecisionFields(d: Decision): RecordFields {
+  return {
+    policy_id: d.policyId,
+    rule_index: d.ruleIndex,
+    rule_type: d.ruleType,
+    action: d.action,
+    direction: d.direction,
+    matches: d.matches,
+    ...(d.byPattern ? { by_pattern: d.byPattern } : {}),
+  };
+}
+
+export function getEntryFields(entry: AuditEntry, tsMs: number, seq: number): RecordFields {
+  return {
+    ts: new Date(tsMs).toISOString(),
+    seq,
+    event: entry.event ?? 'request',
+    request_id: entry.requestId ?? null,
+    key_name: entry.keyName ?? null,
+    client_ip: entry.clientIp ?? null,
+    model: entry.model ?? null,
+    route: entry.route ?? null,
+    method: entry.method ?? null,
+    status: entry.status ?? null,
+    duration_ms: entry.durationMs ?? null,
+    tokens: entry.tokens ?? { prompt: null, completion: null },
+    policy: (entry.policy ?? []).map(toDecisionFields),
+    cache: entry.cache ?? null,
+    ...(entry.admin ? { admin: { action: entry.admin.action, target: entry.admin.target } } : {}),
+  };
+}
+
+/** Records the log writes about itself (retention, recovery). */
+export function getSystemFields(event: 'retention' | 'recovered', tsMs: number, seq: number, detail: RecordFields): RecordFields {
+  return { ts: new Date(tsMs).toISOString(), seq, event, [event]: detail };
+}
+
+/** The line to append; prevHash null writes a plain (unchained) record. */
+export function sealRecord(fields: RecordFields, prevHash: string | null): string {
+  if (prevHash === null) return JSON.stringify(fields);
+  const body = JSON.stringify({ ...fields, prev_hash: prevHash });
+  return `${body.slice(0, -1)},"hash":"${hashText(body)}"}`;
+}
+
+const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
+
+export interface ReadLine {
+  readonly record: RecordFields;
+  readonly hasHash: boolean;
+  readonly hashOk: boolean;
+}
+
+/** null when the line is not a JSON object (a fragment, or garbage). */
+export function readRecordLine(line: string): ReadLine | null {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return null; // a half-written or foreign line; callers decide what that means
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return null;
+  const suffix = HASH_SUFFIX.exec(line);
+  if (!suffix) return { record: record as RecordFields, hasHash: false, hashOk: false };
+  const body = `${line.slice(0, suffix.index)}}`;
+  return { record: record as RecordFields, hasHash: true, hashOk: hashText(body) === suffix[1] };
+}
