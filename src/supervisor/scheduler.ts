@@ -1,0 +1,244 @@
+// Owns "what runs when": the FIFO of waiting requests, in-flight counts, TTL timers and the
+// one swap or stop in progress. Every change calls pump(), which applies planSchedule().
+import type { Config } from '../config/types.js';
+import type { StateChange } from '../process/types.js';
+import type { Clock } from '../shared/clock.js';
+import { abortedError, shuttingDownError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { ModelEntry } from './model-entry.js';
+import { ModelLease } from './model-lease.js';
+import { planEviction } from './plan-eviction.js';
+import { getRunning, planSchedule, type NextOp } from './plan-schedule.js';
+import { internalError } from './supervisor-errors.js';
+import { runOp, type Op, type OpHost } from './run-op.js';
+import { StopRequests } from './stop-requests.js';
+import { WakeTimer } from './wake-timer.js';
+import type { AcquireOptions, Lease } from './types.js';
+import { reportProgress, WaitQueue, type Waiter } from './wait-queue.js';
+
+export interface SchedulerDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly starvationMs: number;
+}
+
+export class Scheduler {
+  readonly stops = new StopRequests();
+  private readonly queue = new WaitQueue();
+  private op: Op | null = null;
+  private closed: ReadonlySet<string> = new Set();
+  private running: Set<string>;
+  /** Bumped on every process state change; invalidates each entry's evictionFree memo. */
+  private version = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  private accepting = true;
+  private totalInFlight = 0;
+  private drainWaiters: Array<() => void> = [];
+  private readonly release = (entry: ModelEntry): void => this.onRelease(entry);
+  private readonly opHost: OpHost;
+  private readonly wake: WakeTimer;
+
+  constructor(
+    private readonly entries: ReadonlyMap<string, ModelEntry>,
+    private readonly deps: SchedulerDeps,
+  ) {
+    this.running = getRunning(entries);
+    this.wake = new WakeTimer(deps.clock, () => this.pump());
+    this.opHost = {
+      clock: deps.clock,
+      logger: deps.logger,
+      stops: this.stops,
+      getEntry: (id) => this.getEntry(id),
+      isAccepting: () => this.accepting,
+      markLoading: (entry) => {
+        for (const waiter of this.queue.of(entry)) {
+          waiter.sawLoad = true;
+          reportProgress(waiter, { kind: 'loading', elapsedMs: 0 });
+        }
+      },
+      failWaiters: (entry, error) => this.queue.rejectAll(entry, () => error),
+    };
+  }
+
+  get inFlight(): number {
+    return this.totalInFlight;
+  }
+
+  /** The hot path: a ready model that evicts nobody and is open gets a lease at once. */
+  tryAdmit(entry: ModelEntry): Lease | null {
+    if (entry.queued > 0 || entry.process.state !== 'ready' || this.closed.has(entry.id)) return null;
+    if (entry.checkedVersion !== this.version) {
+      entry.checkedVersion = this.version;
+      entry.evictionFree = planEviction(entry.id, this.running, this.deps.config).length === 0;
+    }
+    return entry.evictionFree ? this.admit(entry, false) : null;
+  }
+
+  enqueue(entry: ModelEntry, options: AcquireOptions): Promise<Lease> {
+    const waiter = this.queue.add(entry, options, this.deps.clock.now(), (w) => this.abortWaiter(w));
+    if (this.op?.target === entry.id && entry.loadStartedAt !== null) {
+      waiter.sawLoad = true;
+      reportProgress(waiter, { kind: 'loading', elapsedMs: this.deps.clock.now() - entry.loadStartedAt });
+    } else {
+      reportProgress(waiter, { kind: 'queued', position: this.queue.length });
+    }
+    this.pump();
+    return waiter.deferred.promise;
+  }
+
+  /** Asks each model to stop once drained (new requests for it queue meanwhile). */
+  async unload(entries: readonly ModelEntry[], reason: string): Promise<void> {
+    const pending: Array<Promise<void>> = [];
+    for (const entry of entries) {
+      const down = !this.running.has(entry.id) && this.op?.target !== entry.id;
+      if (down && !this.stops.views.has(entry.id)) continue;
+      const done = this.stops.request(entry.id, reason, true);
+      if (done !== null) pending.push(done);
+    }
+    this.pump();
+    await Promise.all(pending);
+  }
+
+  /** Bookkeeping for a process state change; the caller pumps after re-emitting it. */
+  recordState(entry: ModelEntry, change: StateChange): void {
+    this.version += 1;
+    if (change.to === 'starting' || change.to === 'ready' || change.to === 'stopping') this.running.add(entry.id);
+    else this.running.delete(entry.id);
+    if (change.to !== 'ready') entry.cancelTtl();
+  }
+
+  /** Resolves when no request is in flight. */
+  whenDrained(): Promise<void> {
+    if (this.totalInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Stop accepting: reject every waiter, cancel a start in progress and all timers. */
+  close(): void {
+    this.accepting = false;
+    this.queue.rejectAll(null, shuttingDownError);
+    this.op?.controller.abort();
+    for (const entry of this.entries.values()) entry.cancelTtl();
+    this.wake.set(null);
+  }
+
+  pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        this.step();
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private step(): void {
+    if (!this.accepting) return;
+    const { clock, starvationMs, config } = this.deps;
+    const plan = planSchedule({
+      now: clock.now(),
+      starvationMs,
+      config,
+      models: this.entries,
+      waiters: this.queue.items,
+      stopRequests: this.stops.views,
+      op: this.op,
+    });
+    this.closed = plan.closed;
+    for (const id of plan.stopsDone) this.stops.settle(id);
+    const admitted = plan.admit.map((index) => this.queue.items[index]);
+    for (const waiter of admitted) if (waiter !== undefined) this.admitWaiter(waiter);
+    this.wake.set(plan.wakeAt);
+    if (plan.next !== null) void this.runOp(plan.next);
+  }
+
+  private admitWaiter(waiter: Waiter): void {
+    this.queue.remove(waiter);
+    const { entry } = waiter;
+    try {
+      const lease = this.admit(entry, waiter.sawLoad);
+      if (waiter.sawLoad) {
+        const loadMs = entry.loadStartedAt === null ? 0 : this.deps.clock.now() - entry.loadStartedAt;
+        reportProgress(waiter, { kind: 'ready', loadMs });
+      }
+      waiter.deferred.resolve(lease);
+    } catch (error) {
+      waiter.deferred.reject(error);
+    }
+  }
+
+  private admit(entry: ModelEntry, waitedForLoad: boolean): Lease {
+    const baseUrl = entry.process.baseUrl;
+    if (baseUrl === null) throw internalError(`model "${entry.id}" is ready but has no base URL`);
+    entry.inFlight += 1;
+    this.totalInFlight += 1;
+    entry.cancelTtl();
+    this.stops.cancelTtl(entry.id);
+    return new ModelLease(entry, baseUrl, waitedForLoad, this.release);
+  }
+
+  private onRelease(entry: ModelEntry): void {
+    entry.inFlight -= 1;
+    this.totalInFlight -= 1;
+    if (entry.inFlight === 0) {
+      this.armTtl(entry);
+      this.pump();
+    } else if (this.queue.length > 0) {
+      this.pump();
+    }
+    if (this.totalInFlight === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+
+  // Counted from the end of the last response: the timer only runs while nothing is in flight.
+  private armTtl(entry: ModelEntry): void {
+    const { ttlMs } = entry.model;
+    if (ttlMs <= 0 || !this.accepting || entry.process.state !== 'ready') return;
+    entry.cancelTtl();
+    entry.ttlTimer = this.deps.clock.setTimeout(() => {
+      entry.ttlTimer = null;
+      if (entry.inFlight > 0 || entry.process.state !== 'ready') return;
+      this.deps.logger.info({ model: entry.id, ttlMs }, 'model idle for its ttl, unloading');
+      this.stops.request(entry.id, 'ttl', false);
+      this.pump();
+    }, ttlMs);
+  }
+
+  private abortWaiter(waiter: Waiter): void {
+    if (!this.queue.remove(waiter)) return;
+    waiter.deferred.reject(abortedError(`waiting for model "${waiter.modelId}"`));
+    // Nobody waits for this load any more: cancel it.
+    if (this.op !== null && this.op.target === waiter.modelId && waiter.entry.queued === 0) {
+      this.op.controller.abort();
+    }
+    this.pump();
+  }
+
+  private async runOp(next: NextOp): Promise<void> {
+    const target = next.kind === 'swap' ? next.target : null;
+    const op: Op = { target, victims: next.victims, controller: new AbortController() };
+    this.op = op;
+    if (target !== null) this.getEntry(target).loadStartedAt = null;
+    try {
+      await runOp(op, this.opHost);
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'scheduler step failed');
+    } finally {
+      this.op = null;
+      this.pump();
+    }
+  }
+
+  private getEntry(id: string): ModelEntry {
+    const entry = this.entries.get(id);
+    if (entry === undefined) throw internalError(`scheduler: unknown model "${id}"`);
+    return entry;
+  }
+}
