@@ -1,0 +1,107 @@
+// `swapgate` (serve): config → logger → supervisor → app → listen, with config reload.
+// Takes env and cwd from main.ts; never exits or installs signal handlers itself.
+import { watch, type FSWatcher } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../config/config-error.js';
+import { formatConfigIssue } from '../config/config-issue.js';
+import type { Config } from '../config/types.js';
+import { OrphanRegistry, getOrphanStatePath } from '../process/orphan-registry.js';
+import { startServer, type RunningServer } from '../server/start-server.js';
+import { LogHub } from '../shared/log-hub.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { buildGeneration, type Generation } from './build-generation.js';
+import type { ServeCommand } from './parse-args.js';
+import { resolveConfigSource, type ConfigSource } from './resolve-config.js';
+
+export interface ServeIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly nodePath: string;
+  readonly writeStdout: (text: string) => void;
+}
+
+export interface ServeHandle {
+  readonly port: number;
+  readonly logger: Logger;
+  /** Stops accepting, lets requests finish within graceMs, stops every upstream. */
+  shutdown(options: { graceMs: number; force?: boolean }): Promise<void>;
+}
+
+const RELOAD_DEBOUNCE_MS = 250;
+const RELOAD_GRACE_MS = 30_000;
+
+async function loadOrThrow(source: ConfigSource): Promise<{ config: Config; warnings: string[] }> {
+  const result = await source.load();
+  if (!result.ok) throw new ConfigError(result.errors, result.warnings);
+  return { config: result.config, warnings: result.warnings.map(formatConfigIssue) };
+}
+
+export async function runServe(command: ServeCommand, io: ServeIo): Promise<ServeHandle> {
+  const source = resolveConfigSource(command.configPath, io.cwd, io.env, io.nodePath);
+  const { config, warnings } = await loadOrThrow(source);
+
+  const hub = new LogHub();
+  const toStdout = config.logToStdout;
+  const logger = createLogger({
+    level: command.logLevel ?? config.logLevel,
+    toStdout: toStdout === 'proxy' || toStdout === 'both',
+    hub,
+  });
+  if (toStdout === 'upstream' || toStdout === 'both') {
+    hub.subscribe('upstream', (line) => io.writeStdout(`${line}\n`));
+  }
+  for (const warning of warnings) logger.warn(warning);
+
+  const stateDir = command.stateDir ?? join(tmpdir(), 'swapgate');
+  const registry = new OrphanRegistry(getOrphanStatePath(stateDir, `${command.host}:${command.port}`));
+  const deps = { logger, hub, registry, env: io.env };
+  let current: Generation = buildGeneration(config, deps);
+
+  const server: RunningServer = await startServer(
+    { fetch: (request, env) => current.app.app.fetch(request, env) },
+    { host: command.host, port: command.port },
+  );
+  logger.info(
+    { config: source.path ?? 'embedded demo', listen: `${command.host}:${server.port}`, models: config.models.length },
+    source.path === null
+      ? 'no config file given and no ./config.yaml: running the built-in demo model "demo"'
+      : `using config ${source.path}`,
+  );
+  await current.supervisor.start();
+
+  let watcher: FSWatcher | null = null;
+  if (command.watchConfig && source.path !== null) {
+    let timer: NodeJS.Timeout | null = null;
+    const reload = async (): Promise<void> => {
+      try {
+        const next = await loadOrThrow(source);
+        for (const warning of next.warnings) logger.warn(warning);
+        const previous = current;
+        current = buildGeneration(next.config, deps);
+        logger.info({ config: source.path }, 'config reloaded; stopping the previous generation');
+        await previous.retire({ graceMs: RELOAD_GRACE_MS });
+        await current.supervisor.start();
+      } catch (error) {
+        const lines = error instanceof ConfigError ? error.issues.map(formatConfigIssue) : [String(error)];
+        logger.error({ errors: lines }, 'config reload failed; keeping the running config');
+      }
+    };
+    watcher = watch(source.path, () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(() => void reload(), RELOAD_DEBOUNCE_MS);
+    });
+  }
+
+  return {
+    port: server.port,
+    logger,
+    async shutdown({ graceMs, force = false }) {
+      watcher?.close();
+      await Promise.all([
+        server.close({ graceMs: force ? 0 : graceMs }),
+        current.retire({ graceMs: force ? 0 : graceMs, force }),
+      ]);
+    },
+  };
+}

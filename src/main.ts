@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Composition root: the only place that reads process.env, installs signal handlers or exits.
+import { readFileSync } from 'node:fs';
+import { formatConfigIssue } from './config/config-issue.js';
+import { isConfigError } from './config/config-error.js';
+import { parseCommand, USAGE } from './cli/parse-args.js';
+import { resolveConfigSource } from './cli/resolve-config.js';
+import { runServe } from './cli/run-serve.js';
+import { runAuditVerify } from './cli/run-audit-verify.js';
+
+const SHUTDOWN_GRACE_MS = 30_000;
+
+function readVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
+}
+
+async function validate(configPath: string | null): Promise<number> {
+  const source = resolveConfigSource(configPath, process.cwd(), process.env, process.execPath);
+  const result = await source.load();
+  for (const warning of result.warnings) process.stderr.write(`warning: ${formatConfigIssue(warning)}\n`);
+  const name = source.path ?? 'embedded demo config';
+  if (!result.ok) {
+    for (const error of result.errors) process.stderr.write(`${formatConfigIssue(error)}\n`);
+    process.stderr.write(`${name}: ${result.errors.length} error(s)\n`);
+    return 1;
+  }
+  const { models, groups, peers, policies } = result.config;
+  process.stdout.write(
+    `${name}: valid — ${models.length} model(s), ${groups.length} group(s), ${peers.length} peer(s), ${policies.length} polic(ies)\n`,
+  );
+  return 0;
+}
+
+async function serve(command: Extract<ReturnType<typeof parseCommand>, { kind: 'serve' }>): Promise<void> {
+  const handle = await runServe(command, {
+    env: process.env,
+    cwd: process.cwd(),
+    nodePath: process.execPath,
+    writeStdout: (text) => process.stdout.write(text),
+  });
+  let stopping: Promise<void> | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping !== null) {
+      handle.logger.warn({ signal }, 'second signal: killing upstreams now');
+      void handle.shutdown({ graceMs: 0, force: true }).finally(() => process.exit(0));
+      return;
+    }
+    handle.logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down');
+    stopping = handle.shutdown({ graceMs: SHUTDOWN_GRACE_MS });
+    void stopping.then(
+      () => process.exit(0),
+      (error: unknown) => {
+        handle.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+}
+
+async function main(): Promise<void> {
+  const command = parseCommand(process.argv.slice(2));
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    case 'version':
+      process.stdout.write(`swapgate ${readVersion()}\n`);
+      return;
+    case 'error':
+      process.stderr.write(`swapgate: ${command.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    case 'validate':
+      process.exitCode = await validate(command.configPath);
+      return;
+    case 'audit-verify':
+      process.exitCode = await runAuditVerify(command, {
+        env: process.env,
+        cwd: process.cwd(),
+        nodePath: process.execPath,
+        write: (text) => process.stdout.write(text),
+      });
+      return;
+    case 'serve':
+      await serve(command);
+      return;
+  }
+}
+
+main().catch((error: unknown) => {
+  if (isConfigError(error)) {
+    for (const issue of error.issues) process.stderr.write(`${formatConfigIssue(issue)}\n`);
+  } else {
+    process.stderr.write(`swapgate: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+// Composes the HTTP layer: request context → CORS → auth → routes, one onError for everything.
+import { performance } from 'node:perf_hooks';
+import { Hono } from 'hono';
+import type { Config } from '../config/types.js';
+import type { LogHub } from '../shared/log-hub.js';
+import type { Logger } from '../shared/logger.js';
+import type { Supervisor } from '../supervisor/types.js';
+import type { AppEnv } from './app-env.js';
+import { createAuth } from './auth.js';
+import { createCors } from './cors.js';
+import { EndpointPool } from './endpoint-pool.js';
+import { createErrorHandler, createNotFoundHandler } from './error-response.js';
+import { registerInferenceRoutes } from './inference-routes.js';
+import { registerLogRoutes } from './log-routes.js';
+import { registerModelRoutes } from './model-routes.js';
+import { ModelResolver } from './model-resolver.js';
+import type { ProxyContext } from './proxy-context.js';
+import { createRequestContext } from './request-context.js';
+import { registerUiRoutes } from './ui-routes.js';
+import { registerUpstreamRoutes } from './upstream-routes.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly supervisor: Supervisor;
+  readonly logger: Logger;
+  readonly hub: LogHub;
+  /** Monotonic milliseconds for request durations (default performance.now). */
+  readonly now?: () => number;
+  /** Idle timeout on upstream requests before a 504; 0 (default) = none. */
+  readonly upstreamTimeoutMs?: number;
+  /** Interval of progress dots in loading-state streams (default 1000). */
+  readonly loadingDotIntervalMs?: number;
+}
+
+export interface SwapgateApp {
+  readonly app: Hono<AppEnv>;
+  readonly resolver: ModelResolver;
+  /** Closes pooled upstream connections. */
+  close(): void;
+}
+
+export function createApp(deps: AppDeps): SwapgateApp {
+  const { config, supervisor, logger, hub } = deps;
+  const upstreamTimeoutMs = deps.upstreamTimeoutMs ?? 0;
+  const loadingDotIntervalMs = deps.loadingDotIntervalMs ?? 1000;
+  if (!Number.isFinite(upstreamTimeoutMs) || upstreamTimeoutMs < 0) {
+    throw new TypeError(`upstreamTimeoutMs: expected a non-negative number, got ${upstreamTimeoutMs}`);
+  }
+  if (!(loadingDotIntervalMs > 0)) throw new TypeError(`loadingDotIntervalMs: expected a positive number, got ${loadingDotIntervalMs}`);
+
+  const resolver = new ModelResolver(config);
+  const pool = new EndpointPool();
+  const ctx: ProxyContext = { config, supervisor, resolver, pool, upstreamTimeoutMs, loadingDotIntervalMs, logTailLines: 20 };
+
+  const app = new Hono<AppEnv>();
+  app.use(createRequestContext({ logger, now: deps.now ?? (() => performance.now()) }));
+  const cors = createCors({ origins: config.corsOrigins });
+  if (cors) app.use(cors);
+  const auth = createAuth({ apiKeys: config.apiKeys });
+  if (auth) app.use(auth);
+
+  registerInferenceRoutes(app, ctx);
+  registerUpstreamRoutes(app, ctx);
+  registerModelRoutes(app, { config, supervisor, resolver });
+  registerLogRoutes(app, { hub, resolver });
+  registerUiRoutes(app, { config, supervisor });
+
+  app.onError(createErrorHandler(logger));
+  app.notFound(createNotFoundHandler());
+  return { app, resolver, close: () => pool.destroy() };
+}

@@ -1,0 +1,244 @@
+// Sends one request upstream through a keep-alive agent and streams the answer straight into
+// the client's response. Client disconnect destroys the upstream request and releases the
+// lease at once; failures before the head become typed errors (502/504), after it a cut stream.
+// Listeners are shared functions that find their Forwarding through a tag on the emitter, so
+// the hot path allocates one object per request instead of a closure per event.
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { abortedError, type SwapgateError } from '../shared/errors.js';
+import type { RequestState } from './app-env.js';
+import type { ClientGoneListener, ClientIO } from './client-io.js';
+import type { UpstreamEndpoint } from './endpoint-pool.js';
+import { bodyTooLarge, errorCodeOf, upstreamFailed, upstreamStatus, upstreamTimeout } from './http-errors.js';
+import { pipeRequest } from './pipe-streams.js';
+import { buildClientHeaders } from './proxy-headers.js';
+
+/** A body still arriving from the client (multipart, passthrough). */
+export interface StreamedBody {
+  /** Bytes already read from the client; sent first. */
+  readonly head: Buffer | null;
+  /** The rest of the client's body, or null when it has ended. */
+  readonly rest: Readable | null;
+  /** Bytes already counted against the limit. */
+  readonly received: number;
+  readonly limitBytes: number;
+}
+
+/** The client already has a 200 event-stream head (loading state): only the body follows. */
+export interface StreamContinuation {
+  fail(error: SwapgateError): void;
+}
+
+export interface ForwardSpec {
+  readonly endpoint: UpstreamEndpoint;
+  /** Path and query, appended to the endpoint's base path. */
+  readonly path: string;
+  readonly method: string;
+  readonly headers: OutgoingHttpHeaders;
+  readonly body: Buffer | StreamedBody | null;
+  /** For error messages: the model id or peer/model. */
+  readonly label: string;
+  /** 0 = no idle timeout. */
+  readonly timeoutMs: number;
+  /** The model's last log lines, quoted in a 502. */
+  readonly logTail: () => readonly string[];
+  /** Called exactly once when the exchange is over (the lease). */
+  readonly release: { release(): void } | null;
+  readonly continuation: StreamContinuation | null;
+}
+
+const ERROR_BODY_LIMIT = 4096;
+const TAG = Symbol('swapgate.forwarding');
+type Tagged<T> = T & { [TAG]?: Forwarding };
+
+/** Resolves once the client has the response head (or a continuation took the error). */
+export function forward(io: ClientIO, state: RequestState, spec: ForwardSpec): Promise<void> {
+  return new Promise<void>((resolve, reject) => new Forwarding(io, state, spec, resolve, reject).start());
+}
+
+class Forwarding implements ClientGoneListener {
+  private settled = false;
+  private done = false;
+  private retried = false;
+  private current: Tagged<ClientRequest> | null = null;
+  private upstream: Tagged<IncomingMessage> | null = null;
+
+  constructor(
+    private readonly io: ClientIO,
+    private readonly state: RequestState,
+    private readonly spec: ForwardSpec,
+    private readonly resolve: () => void,
+    private readonly reject: (error: SwapgateError) => void,
+  ) {}
+
+  start(): void {
+    if (this.io.isGone) return this.onClientGone();
+    this.io.setClientGoneListener(this);
+    this.send();
+  }
+
+  onClientGone(): void {
+    if (this.done) return;
+    this.finish();
+    this.current?.destroy();
+    this.settle(abortedError('request'));
+  }
+
+  onResponse(req: ClientRequest, res: IncomingMessage): void {
+    if (req !== this.current || this.done) {
+      res.resume();
+      return;
+    }
+    const status = res.statusCode ?? 502;
+    const { continuation, label } = this.spec;
+    if (continuation !== null && status >= 400) {
+      readText(res, (text) => this.fail(upstreamStatus(label, status, text), false));
+      return;
+    }
+    if (continuation === null) this.io.writeHead(status, buildClientHeaders(res.headers));
+    this.settle(null);
+    const tagged: Tagged<IncomingMessage> = res;
+    tagged[TAG] = this;
+    this.upstream = tagged;
+    (this.io.sink as Tagged<ResponseSinkLike>)[TAG] = this;
+    res.on('data', onUpstreamData);
+    res.on('end', onUpstreamEnd);
+    res.on('error', onUpstreamBroken);
+    res.on('close', onUpstreamBroken);
+    this.io.sink.on('drain', onSinkDrain);
+  }
+
+  onError(req: ClientRequest, error: Error): void {
+    if (req !== this.current || this.done) return;
+    const body = this.spec.body;
+    const replayable = body === null || Buffer.isBuffer(body);
+    // A pooled socket the upstream closed while idle: one fresh attempt is safe.
+    if (!this.settled && !this.retried && replayable && req.reusedSocket && errorCodeOf(error) === 'ECONNRESET') {
+      this.retried = true;
+      this.send();
+      return;
+    }
+    this.fail(upstreamFailed(this.spec.label, this.spec.logTail(), error), true);
+  }
+
+  onTimeout(): void {
+    this.fail(upstreamTimeout(this.spec.label, this.spec.timeoutMs), true);
+  }
+
+  /** The upstream response ended (error null) or broke off. */
+  endPipe(error: Error | null): void {
+    const res = this.upstream;
+    if (res === null) return;
+    this.upstream = null;
+    res.off('data', onUpstreamData);
+    res.off('end', onUpstreamEnd);
+    res.off('error', onUpstreamBroken);
+    res.off('close', onUpstreamBroken);
+    this.io.sink.off('drain', onSinkDrain);
+    if (error !== null) return this.fail(upstreamFailed(this.spec.label, this.spec.logTail(), error), true);
+    this.io.sink.end();
+    this.finish();
+  }
+
+  pipeChunk(res: IncomingMessage, chunk: Buffer): void {
+    this.state.bytes += chunk.length;
+    if (!this.io.sink.write(chunk)) res.pause();
+  }
+
+  resumeUpstream(): void {
+    this.upstream?.resume();
+  }
+
+  private send(): void {
+    const { spec } = this;
+    const req: Tagged<ClientRequest> = spec.endpoint.request(spec.path, spec.method, spec.headers);
+    req[TAG] = this;
+    this.current = req;
+    req.on('response', onUpstreamResponse);
+    req.on('error', onUpstreamError);
+    if (spec.timeoutMs > 0) req.setTimeout(spec.timeoutMs, onUpstreamTimeout);
+    const body = spec.body;
+    if (body === null) req.end();
+    else if (Buffer.isBuffer(body)) req.end(body);
+    else {
+      if (body.head !== null) req.write(body.head);
+      if (body.rest === null) req.end();
+      else {
+        const budget = { received: body.received, limitBytes: body.limitBytes };
+        const overLimit = (): void => this.fail(bodyTooLarge(body.limitBytes), true);
+        const broken = (): void => this.fail(abortedError('request body'), true);
+        pipeRequest(body.rest, req, budget, overLimit, broken);
+      }
+    }
+  }
+
+  private settle(error: SwapgateError | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (error === null) this.resolve();
+    else if (this.spec.continuation !== null) {
+      this.spec.continuation.fail(error);
+      this.resolve();
+    } else this.reject(error);
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.io.setClientGoneListener(null);
+    this.spec.release?.release();
+  }
+
+  private fail(error: SwapgateError, destroyUpstream: boolean): void {
+    if (this.done) return;
+    this.finish();
+    if (destroyUpstream) this.current?.destroy();
+    if (!this.settled) return this.settle(error);
+    // The client already has a head: all that is left is to cut the stream short.
+    this.state.log.warn({ code: error.code, model: this.spec.label, err: error.cause ?? error }, error.message);
+    this.io.sink.destroy();
+  }
+}
+
+interface ResponseSinkLike {
+  readonly destroyed: boolean;
+}
+
+function onUpstreamResponse(this: Tagged<ClientRequest>, res: IncomingMessage): void {
+  this[TAG]?.onResponse(this, res);
+}
+function onUpstreamError(this: Tagged<ClientRequest>, error: Error): void {
+  this[TAG]?.onError(this, error);
+}
+function onUpstreamTimeout(this: Tagged<ClientRequest>): void {
+  this[TAG]?.onTimeout();
+}
+function onUpstreamData(this: Tagged<IncomingMessage>, chunk: Buffer): void {
+  this[TAG]?.pipeChunk(this, chunk);
+}
+function onUpstreamEnd(this: Tagged<IncomingMessage>): void {
+  this[TAG]?.endPipe(null);
+}
+function onUpstreamBroken(this: Tagged<IncomingMessage>, error?: Error): void {
+  this[TAG]?.endPipe(error ?? new Error('upstream response closed before its end'));
+}
+function onSinkDrain(this: Tagged<ResponseSinkLike>): void {
+  this[TAG]?.resumeUpstream();
+}
+
+function readText(res: IncomingMessage, done: (text: string) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    if (size < ERROR_BODY_LIMIT) chunks.push(chunk);
+    size += chunk.length;
+  });
+  let over = false;
+  const end = (): void => {
+    if (over) return;
+    over = true;
+    done(Buffer.concat(chunks).toString('utf8').slice(0, ERROR_BODY_LIMIT));
+  };
+  res.once('end', end);
+  res.once('error', end);
+}

@@ -1,0 +1,103 @@
+// Model management: the OpenAI model list, what is running, and explicit load/unload.
+import type { Hono } from 'hono';
+import type { Config, ModelConfig } from '../config/types.js';
+import type { ProcessState } from '../process/types.js';
+import type { ModelStatus, Supervisor } from '../supervisor/types.js';
+import type { AppContext, AppEnv } from './app-env.js';
+import { modelNotFound } from './http-errors.js';
+import type { ModelResolver } from './model-resolver.js';
+import { sendJson, sendText } from './responses.js';
+
+export type ListedStatus = 'loaded' | 'loading' | 'unloaded';
+
+export interface ModelRouteDeps {
+  readonly config: Config;
+  readonly supervisor: Supervisor;
+  readonly resolver: ModelResolver;
+}
+
+export function getListedStatus(state: ProcessState): ListedStatus {
+  if (state === 'ready') return 'loaded';
+  return state === 'starting' ? 'loading' : 'unloaded';
+}
+
+/** The OpenAI list: local models (and aliases when configured) then peers, sorted by id. */
+export function buildModelList(config: Config, statuses: readonly ModelStatus[]): object {
+  const stateOf = new Map(statuses.map((s) => [s.id, s.state]));
+  const entry = (id: string, model: ModelConfig, aliasOf: string | null): object => ({
+    id,
+    object: 'model',
+    created: config.loadedAtSec,
+    owned_by: 'swapgate',
+    ...(model.name === null ? {} : { name: model.name }),
+    ...(model.description === null ? {} : { description: model.description }),
+    meta: { ...model.metadata, aliases: model.aliases, ...(aliasOf === null ? {} : { alias_of: aliasOf }) },
+    status: getListedStatus(stateOf.get(model.id) ?? 'stopped'),
+  });
+  const data: { id: string }[] = [];
+  for (const model of config.models) {
+    if (model.unlisted) continue;
+    data.push(entry(model.id, model, null) as { id: string });
+    if (config.includeAliasesInList) for (const alias of model.aliases) data.push(entry(alias, model, model.id) as { id: string });
+  }
+  for (const peer of config.peers) {
+    for (const peerModel of peer.models) {
+      const id = `${peer.id}/${peerModel}`;
+      data.push({ id, object: 'model', created: config.loadedAtSec, owned_by: peer.id, meta: { peer: peer.id } } as { id: string });
+    }
+  }
+  data.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { object: 'list', data };
+}
+
+export function registerModelRoutes(app: Hono<AppEnv>, deps: ModelRouteDeps): void {
+  const { config, supervisor, resolver } = deps;
+  const byId = new Map(config.models.map((m) => [m.id, m]));
+  const listModels = (c: AppContext): Response =>
+    sendJson(c, buildModelList(config, supervisor.statuses()));
+  app.get('/v1/models', listModels);
+  app.get('/models', listModels);
+
+  app.get('/running', (c) => {
+    const running = supervisor
+      .statuses()
+      .filter((s) => s.state !== 'stopped' && s.state !== 'shutdown')
+      .map((s) => {
+        const model = byId.get(s.id);
+        return {
+          model: s.id,
+          state: s.state,
+          cmd: model?.cmd.join(' ') ?? '',
+          proxy: s.baseUrl ?? model?.proxy ?? '',
+          ttl: Math.round((model?.ttlMs ?? 0) / 1000),
+          name: model?.name ?? null,
+          pid: s.pid,
+          port: s.port,
+        };
+      });
+    return sendJson(c, { running });
+  });
+
+  const findLocal = (name: string): ModelConfig => {
+    const model = resolver.resolveLocal(name);
+    if (model === null) throw modelNotFound(name, config.models.map((m) => m.id));
+    return model;
+  };
+  app.post('/api/models/unload', async (c) => {
+    await supervisor.unloadAll('api');
+    return sendText(c, 'OK');
+  });
+  // Wildcards rather than regex params keep hono on its fast RegExpRouter; ids may contain "/".
+  app.post('/api/models/unload/*', async (c) => {
+    const model = findLocal(c.req.path.slice('/api/models/unload/'.length));
+    c.get('state').model = model.id;
+    await supervisor.unload(model.id, 'api');
+    return sendText(c, 'OK');
+  });
+  app.post('/api/models/load/*', async (c) => {
+    const model = findLocal(c.req.path.slice('/api/models/load/'.length));
+    c.get('state').model = model.id;
+    await supervisor.load(model.id, c.req.raw.signal);
+    return sendText(c, 'OK');
+  });
+}

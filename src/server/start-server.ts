@@ -1,0 +1,61 @@
+// Listens with @hono/node-server. close() stops accepting, lets requests in flight finish for
+// up to graceMs, then cuts whatever is left (long log streams, stuck upstreams).
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import type { NodeBindings } from './app-env.js';
+
+/** A Hono app, or anything with its fetch (e.g. one that forwards to the current generation). */
+export interface FetchApp {
+  fetch(request: Request, env: NodeBindings): Response | Promise<Response>;
+}
+
+export interface ServerOptions {
+  readonly host: string;
+  /** 0 binds an ephemeral port; read it back from the result. */
+  readonly port: number;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly server: Server;
+  /** Serves new requests with another app (config reload); requests in flight finish on the old one. */
+  replaceApp(app: FetchApp): void;
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+export async function startServer(app: FetchApp, options: ServerOptions): Promise<RunningServer> {
+  let current = app;
+  // Bodies are read (or deliberately left) by the routes themselves.
+  const server = createAdaptorServer({
+    fetch: (request, env) => current.fetch(request, env as NodeBindings),
+    autoCleanupIncoming: false,
+  }) as Server;
+  // Clients (and UIs polling /running) keep connections open between requests.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    server,
+    replaceApp: (next) => {
+      current = next;
+    },
+    close: ({ graceMs = 0 } = {}) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

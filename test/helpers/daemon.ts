@@ -1,0 +1,398 @@
+// Runs the built daemon (`node dist/main.js`) as a real child process on a real port and exposes
+// what it reports, so end-to-end tests wait on facts: the "listen" log line, other log lines,
+// GET /running, process exits. stopAllDaemons() (for afterEach) kills every daemon and every
+// upstream process group they were seen to start, even when a test failed half-way.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isPidAlive } from '../../src/process/process-liveness.js';
+import { waitFor } from './wait-for.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const DIST_MAIN = join(REPO_ROOT, 'dist', 'main.js');
+
+const DEFAULT_READY_TIMEOUT_MS = 20_000;
+/** Longer than the daemon's 30 s shutdown grace, so a stuck drain shows up as its own failure. */
+const DEFAULT_STOP_TIMEOUT_MS = 40_000;
+const CLEANUP_KILL_WAIT_MS = 10_000;
+
+export interface DaemonExit {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** From the signal stop()/kill() sent (or from spawn when it exited by itself) to the exit. */
+  readonly durationMs: number;
+}
+
+export interface StartDaemonOptions {
+  /** Written to <tmp>/config.yaml and passed as --config. */
+  readonly configText?: string;
+  /** Passed as --config as is. Neither configText nor configPath: no --config at all. */
+  readonly configPath?: string;
+  /** Extra argv after the ones the helper adds. */
+  readonly args?: readonly string[];
+  /** Default: a fresh temp dir, so daemons never share (and reap from) one state file. */
+  readonly stateDir?: string;
+  /** Default: a fresh, empty temp dir (so no ./config.yaml is picked up). */
+  readonly cwd?: string;
+  /** --listen text; the state file name derives from it. Default 127.0.0.1:0. */
+  readonly listen?: string;
+  /** Sent as a Bearer token by request() and running(). */
+  readonly apiKey?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly readyTimeoutMs?: number;
+}
+
+/** RequestInit with plain-object headers, so the api key header can be merged in. */
+export type DaemonRequestInit = Omit<RequestInit, 'headers'> & { headers?: Record<string, string> };
+
+/** One entry of GET /running. */
+export interface RunningModel {
+  readonly model: string;
+  readonly state: string;
+  readonly pid: number | null;
+  readonly port: number | null;
+  readonly proxy: string;
+  readonly ttl: number;
+}
+
+export interface Daemon {
+  readonly pid: number;
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly listen: string;
+  readonly stateDir: string;
+  readonly cwd: string;
+  readonly configPath: string | null;
+  /** stdout lines so far (the proxy's JSON log lines, and upstream lines with logToStdout both). */
+  logs(): string[];
+  stderrLines(): string[];
+  /** stdout lines that parse as JSON objects. */
+  records(): Array<Record<string, unknown>>;
+  /** The first stdout/stderr line matching `re`, already seen or future; rejects on exit or deadline. */
+  waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** fetch(baseUrl + path) with the api key (if any) as a Bearer token. */
+  request(path: string, init?: DaemonRequestInit): Promise<Response>;
+  /** GET /running; every pid it lists is remembered for seenPids() and for cleanup. */
+  running(): Promise<RunningModel[]>;
+  /**
+   * Every upstream pid seen in /running, passed to trackPid, or found as a child of the daemon
+   * when stop()/signal()/kill() signalled it; in order of first sight.
+   */
+  seenPids(): number[];
+  /** Remembers a pid (e.g. a grandchild) for cleanup: it is SIGKILLed if it outlives the test. */
+  trackPid(pid: number): void;
+  isRunning(): boolean;
+  readonly exited: Promise<DaemonExit>;
+  /** Sends `signal` and resolves with the exit; rejects if the daemon is still up after timeoutMs. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<DaemonExit>;
+  /** Sends another signal without waiting (e.g. the second SIGTERM that forces a fast exit). */
+  signal(signal: NodeJS.Signals): void;
+  kill(): Promise<DaemonExit>;
+}
+
+interface Tracked {
+  /** /proc/<pid>/cmdline when first seen, so cleanup never kills a recycled pid. */
+  readonly cmdline: string | null;
+}
+
+interface Owned {
+  readonly daemon: Daemon;
+  readonly tracked: Map<number, Tracked>;
+  readonly tempDirs: string[];
+}
+
+const owned = new Set<Owned>();
+
+function readCmdline(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return null; // gone already (or no /proc): nothing to compare against later
+  }
+}
+
+/** Pids whose parent is `pid` (upstream leaders are direct children of the daemon). */
+function listChildren(pid: number): number[] {
+  const children: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return children; // no /proc: cleanup falls back to /running and the state file
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(name));
+    } catch {
+      // exited while we were looking: not a child to clean up
+    }
+  }
+  return children;
+}
+
+function collectLines(stream: NodeJS.ReadableStream, into: string[], onLine: () => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (text: string) => {
+    const parts = (pending + text).split('\n');
+    pending = parts.pop() ?? '';
+    if (parts.length === 0) return;
+    into.push(...parts);
+    onLine();
+  });
+  stream.on('end', () => {
+    if (pending === '') return;
+    into.push(pending);
+    pending = '';
+    onLine();
+  });
+}
+
+function parseRecord(line: string): Record<string, unknown> | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null; // an upstream line that merely starts with "{"
+  }
+}
+
+export async function startDaemon(options: StartDaemonOptions = {}): Promise<Daemon> {
+  const tempDirs: string[] = [];
+  const makeTemp = async (prefix: string): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), prefix));
+    tempDirs.push(dir);
+    return dir;
+  };
+  const cwd = options.cwd ?? (await makeTemp('swapgate-e2e-cwd-'));
+  const stateDir = options.stateDir ?? (await makeTemp('swapgate-e2e-state-'));
+  let configPath = options.configPath ?? null;
+  if (options.configText !== undefined) {
+    const dir = await makeTemp('swapgate-e2e-config-');
+    configPath = join(dir, 'config.yaml');
+    await writeFile(configPath, options.configText);
+  }
+  const listen = options.listen ?? '127.0.0.1:0';
+  const argv = [
+    DIST_MAIN,
+    ...(configPath === null ? [] : ['--config', configPath]),
+    '--listen',
+    listen,
+    '--state-dir',
+    stateDir,
+    ...(options.args ?? []),
+  ];
+
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, argv, {
+    cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiters = new Set<() => void>();
+  const notify = (): void => waiters.forEach((check) => check());
+  collectLines(child.stdout, stdout, notify);
+  collectLines(child.stderr, stderr, notify);
+
+  let signalledAt = startedAt;
+  let exit: DaemonExit | null = null;
+  const exited = new Promise<DaemonExit>((resolve) => {
+    child.once('exit', (exitCode, signal) => {
+      exit = { exitCode, signal, durationMs: Math.round(performance.now() - signalledAt) };
+      resolve(exit);
+      notify();
+    });
+    child.once('error', (error) => {
+      stderr.push(`spawn error: ${error.message}`);
+      exit = { exitCode: null, signal: null, durationMs: 0 };
+      resolve(exit);
+      notify();
+    });
+  });
+
+  const describe = (): string =>
+    `daemon ${child.pid} (${argv.join(' ')})\nstdout (last 20):\n${stdout.slice(-20).join('\n')}\n` +
+    `stderr (last 20):\n${stderr.slice(-20).join('\n')}`;
+
+  const waitForLog = (re: RegExp, timeoutMs = 10_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const finish = (error: Error | null, line?: string): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        if (error !== null) reject(error);
+        else resolve(line as string);
+      };
+      const check = (): void => {
+        const line = stdout.find((l) => re.test(l)) ?? stderr.find((l) => re.test(l));
+        if (line !== undefined) return finish(null, line);
+        if (exit !== null) finish(new Error(`daemon exited (${JSON.stringify(exit)}) before a line matched ${re}\n${describe()}`));
+      };
+      const timer = setTimeout(() => finish(new Error(`no daemon line matched ${re} within ${timeoutMs} ms\n${describe()}`)), timeoutMs);
+      waiters.add(check);
+      check();
+    });
+
+  const tracked = new Map<number, Tracked>();
+  const trackPid = (pid: number): void => {
+    if (!tracked.has(pid)) tracked.set(pid, { cmdline: readCmdline(pid) });
+  };
+  // Before any signal: the daemon's children are its upstreams, and after a SIGKILL they would
+  // be reparented and no longer findable (the state file may not name them, see orphan-reap).
+  const trackChildren = (): void => {
+    if (child.pid !== undefined) for (const pid of listChildren(child.pid)) trackPid(pid);
+  };
+  const authHeaders = (): Record<string, string> =>
+    options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` };
+
+  let port = 0;
+  const daemon: Daemon = {
+    pid: child.pid ?? -1,
+    get port() {
+      return port;
+    },
+    // Loopback IPv4 also reaches a daemon listening on 0.0.0.0.
+    get baseUrl() {
+      return `http://127.0.0.1:${port}`;
+    },
+    listen,
+    stateDir,
+    cwd,
+    configPath,
+    logs: () => [...stdout],
+    stderrLines: () => [...stderr],
+    records: () => stdout.map(parseRecord).filter((r): r is Record<string, unknown> => r !== null),
+    waitForLog,
+    request: (path, init = {}) =>
+      fetch(`${daemon.baseUrl}${path}`, { ...init, headers: { ...authHeaders(), ...init.headers } }),
+    async running() {
+      const res = await daemon.request('/running');
+      if (res.status !== 200) throw new Error(`GET /running: HTTP ${res.status} ${await res.text()}`);
+      const body = (await res.json()) as { running: RunningModel[] };
+      for (const entry of body.running) if (entry.pid !== null) trackPid(entry.pid);
+      return body.running;
+    },
+    seenPids: () => [...tracked.keys()],
+    trackPid,
+    isRunning: () => exit === null,
+    exited,
+    async stop(signal = 'SIGTERM', timeoutMs = DEFAULT_STOP_TIMEOUT_MS) {
+      if (exit !== null) return exit;
+      trackChildren();
+      signalledAt = performance.now();
+      child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`daemon still running ${timeoutMs} ms after ${signal}\n${describe()}`)), timeoutMs);
+      });
+      try {
+        return await Promise.race([exited, deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    signal(signal) {
+      if (exit !== null) return;
+      trackChildren();
+      child.kill(signal);
+    },
+    kill: () => daemon.stop('SIGKILL', CLEANUP_KILL_WAIT_MS),
+  };
+  const entry: Owned = { daemon, tracked, tempDirs };
+  owned.add(entry);
+
+  // The daemon logs {"listen":"HOST:PORT", ...} once it accepts connections (port 0 resolved).
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const line = await waitForLog(/"listen":"[^"]*:\d+"/, readyTimeoutMs);
+  const listened = parseRecord(line)?.listen;
+  const match = typeof listened === 'string' ? /:(\d+)$/.exec(listened) : null;
+  if (match === null) throw new Error(`cannot read the port from ${JSON.stringify(line)}\n${describe()}`);
+  port = Number(match[1]);
+  return daemon;
+}
+
+/** Entries of every swapgate state file in dir (what a daemon started and has not seen exit). */
+export async function readStateEntries(dir: string): Promise<Array<{ pid: number; pgid: number; argv: string[] }>> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return []; // no state dir yet: nothing was ever started
+  }
+  const entries: Array<{ pid: number; pgid: number; argv: string[] }> = [];
+  for (const name of names.filter((n) => /^swapgate-.*\.json$/.test(n))) {
+    try {
+      const data = JSON.parse(await readFile(join(dir, name), 'utf8')) as { entries?: Array<{ pid: number; pgid: number; argv: string[] }> };
+      entries.push(...(data.entries ?? []));
+    } catch {
+      // a half-written file from a killed daemon: the pids seen in /running still get cleaned up
+    }
+  }
+  return entries;
+}
+
+function killPidAndGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // ESRCH: already gone (or not a group leader), which is what we want
+    }
+  }
+}
+
+/** For afterEach: SIGKILLs every daemon and every upstream group they started; removes temp dirs. */
+export async function stopAllDaemons(): Promise<void> {
+  const all = [...owned];
+  owned.clear();
+  await Promise.all(all.map(({ daemon }) => (daemon.isRunning() ? daemon.kill() : daemon.exited)));
+  const leftovers: number[] = [];
+  for (const { daemon, tracked, tempDirs } of all) {
+    for (const entry of await readStateEntries(daemon.stateDir)) {
+      if (!tracked.has(entry.pid)) tracked.set(entry.pid, { cmdline: `${entry.argv.join('\0')}\0` });
+    }
+    for (const [pid, { cmdline }] of tracked) {
+      if (!isPidAlive(pid)) continue;
+      if (cmdline !== null && readCmdline(pid) !== cmdline) continue; // recycled pid: not ours
+      killPidAndGroup(pid);
+      leftovers.push(pid);
+    }
+    await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+  await waitFor(() => leftovers.every((pid) => !isPidAlive(pid)), {
+    timeoutMs: CLEANUP_KILL_WAIT_MS,
+    what: `leftover upstream pids ${leftovers.join(', ')} to die`,
+  });
+}
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node dist/main.js ...args` to completion (validate, audit verify, --help, --version). */
+export function runSwapgate(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [DIST_MAIN, ...args],
+      { cwd: options.cwd ?? REPO_ROOT, timeout: options.timeoutMs ?? 20_000 },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') {
+          reject(new Error(`swapgate ${args.join(' ')} did not exit normally: ${error.message}\nstderr:\n${stderr}`));
+          return;
+        }
+        resolve({ exitCode: error === null ? 0 : (error.code as number), stdout, stderr });
+      },
+    );
+  });
+}
