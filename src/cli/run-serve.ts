@@ -54,9 +54,10 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
   for (const warning of warnings) logger.warn(warning);
 
   const stateDir = command.stateDir ?? join(tmpdir(), 'swapgate');
-  const registry = new OrphanRegistry(getOrphanStatePath(stateDir, `${command.host}:${command.port}`));
+  // Owned by this process (its pid and start time go into every entry); logs what the boot reap did.
+  const registry = new OrphanRegistry(getOrphanStatePath(stateDir, `${command.host}:${command.port}`), { logger });
   const deps = { logger, hub, registry, env: io.env };
-  let current: Generation = buildGeneration(config, deps);
+  let current: Generation = await buildGeneration(config, deps);
 
   const server: RunningServer = await startServer(
     { fetch: (request, env) => current.app.app.fetch(request, env) },
@@ -78,7 +79,8 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
         const next = await loadOrThrow(source);
         for (const warning of next.warnings) logger.warn(warning);
         const previous = current;
-        current = buildGeneration(next.config, deps);
+        current = await buildGeneration(next.config, deps, previous);
+        current.governance.recordAdmin('config_reload', source.path);
         logger.info({ config: source.path }, 'config reloaded; stopping the previous generation');
         await previous.retire({ graceMs: RELOAD_GRACE_MS });
         await current.supervisor.start();

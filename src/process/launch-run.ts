@@ -3,7 +3,7 @@
 import { SwapgateError, upstreamStartError } from '../shared/errors.js';
 import { LineRing } from '../shared/log-hub.js';
 import { allocatePort, type PortReservations } from './port-reservations.js';
-import { signalGroup } from './process-liveness.js';
+import { getStartTicks, signalGroup } from './process-liveness.js';
 import type { ActiveRun, RunContext } from './run-context.js';
 import { spawnUpstream } from './spawn-upstream.js';
 import { resolveRunTarget } from './substitute-placeholders.js';
@@ -40,8 +40,10 @@ export async function launchRun(ctx: RunContext, options: LaunchOptions): Promis
       throw cancel.reason;
     }
     const { pid, pgid } = upstream;
+    // The start time names this process even after it execs (env …, wrapper scripts).
+    const startTicks = getStartTicks(pid);
     ctx.registry
-      ?.add({ pid, pgid, modelId: model.id, argv: target.argv, startedAt: Date.now() })
+      ?.add({ pid, pgid, modelId: model.id, argv: target.argv, startedAt: Date.now(), startTicks })
       .catch((error: unknown) => ctx.logger.warn({ err: error, pid }, 'could not record the process in the orphan registry'));
     return { upstream, port, target, tail, startedAt: options.startedAt };
   } catch (error) {

@@ -217,6 +217,7 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
     if (this.stopOp !== null) await this.stopOp.promise;
     if (this.current === 'starting' || this.current === 'ready') await this.beginStop('shutdown').promise;
     if (this.retiring !== null) await this.retiring;
+    await this.ctx.registry?.settled(); // a clean shutdown leaves no records behind
     this.transition('shutdown', 'shutdown');
   }
 }

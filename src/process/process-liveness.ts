@@ -7,6 +7,8 @@ import { getErrnoCode } from './process-errors.js';
 interface ProcStat {
   readonly state: string;
   readonly pgrp: number;
+  /** Field 22: when the process started, in clock ticks since boot; exec does not change it. */
+  readonly startTicks: number;
 }
 
 const HAS_PROC = readProcStat(process.pid) !== null;
@@ -20,11 +22,20 @@ function readProcStat(pid: number): ProcStat | null {
     return null; // no such process, or no /proc on this system: the caller decides what that means
   }
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+  return { state: fields[0] ?? '', pgrp: Number(fields[2]), startTicks: Number(fields[19]) };
 }
 
 function isDeadState(state: string): boolean {
   return state === 'Z' || state === 'X' || state === 'x';
+}
+
+/**
+ * The start time of a live process (clock ticks since boot), or null when it is gone or there is
+ * no /proc. With the pid it names one process for good: a reused pid has a later start time.
+ */
+export function getStartTicks(pid: number): number | null {
+  const stat = readProcStat(pid);
+  return stat === null || isDeadState(stat.state) || !Number.isSafeInteger(stat.startTicks) ? null : stat.startTicks;
 }
 
 /** Sends `signal` (0 = probe) to pid or, when negative, to the group -pid. False when none exists. */
@@ -64,18 +75,19 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 }
 
 /**
- * Polls `isGone` with a growing interval (5 ms ×1.5, at most 100 ms) until it holds, the
- * timeout passes or the signal aborts. Returns whether it held.
+ * Polls `isGone` with a growing interval (1 ms ×2, at most 100 ms) until it holds, the
+ * timeout passes or the signal aborts. Returns whether it held. The first steps are short
+ * because a stop waits here for the last processes of a group, which usually go within a ms.
  */
 export async function waitUntil(isGone: () => boolean, options: { timeoutMs: number; signal?: AbortSignal }): Promise<boolean> {
   const deadline = Date.now() + options.timeoutMs;
-  let intervalMs = 5;
+  let intervalMs = 1;
   for (;;) {
     if (isGone()) return true;
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0 || options.signal?.aborted === true) return false;
     await pause(Math.min(intervalMs, remainingMs), options.signal);
-    intervalMs = Math.min(intervalMs * 1.5, 100);
+    intervalMs = Math.min(intervalMs * 2, 100);
   }
 }
 

@@ -18,9 +18,9 @@ export async function retireRun(ctx: RunContext, run: ActiveRun, killLeftovers: 
     if (!gone) ctx.logger.error({ pid, pgid }, 'leftover upstream processes survived SIGKILL');
   }
   if (run.port !== null) ctx.ports.release(run.port);
-  try {
-    await ctx.registry?.remove(pid);
-  } catch (error) {
-    ctx.logger.warn({ err: error, pid }, 'could not update the orphan registry');
-  }
+  // Not awaited: a stop must not wait for a file write (shutdown waits for the registry to
+  // settle). Should the write fail, the stale entry is skipped as 'gone' by the next boot.
+  ctx.registry
+    ?.remove(pid)
+    .catch((error: unknown) => ctx.logger.warn({ err: error, pid }, 'could not update the orphan registry'));
 }

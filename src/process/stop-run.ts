@@ -1,8 +1,8 @@
-// A requested stop of one run: cmdStop or signals (see terminateUpstream), then its last
-// output is collected and its port and orphan record are released.
+// A requested stop of one run: cmdStop or signals (see terminateUpstream), then its port and
+// orphan record are released. It is over once the process and its group are gone: the last
+// output lines still reach the log as they arrive, but a swap does not wait for them.
 import type { ActiveRun, RunContext } from './run-context.js';
 import { retireRun } from './retire-run.js';
-import { waitForOutputDrain } from './spawn-upstream.js';
 import { substituteStopArgv } from './substitute-placeholders.js';
 import { terminateUpstream } from './terminate-upstream.js';
 
@@ -16,6 +16,5 @@ export async function stopRun(ctx: RunContext, run: ActiveRun, force: AbortSigna
     clock: ctx.clock,
     logger: ctx.logger,
   });
-  await waitForOutputDrain(run.upstream); // so its last words are in the log when stop() resolves
   await retireRun(ctx, run, false);
 }

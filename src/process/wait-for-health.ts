@@ -1,13 +1,18 @@
-// Polls a health URL until it answers 200: first after ~10 ms, then ×1.5 up to 250 ms, and
-// at once when nudged (a new output line often means "now listening").
+// Polls a health URL until it answers 200: every 5 ms for the first 200 ms (a small model is
+// up within tens of ms, and a refused probe costs well under a millisecond), then ×1.5 up to
+// 250 ms for big models; and at once when nudged (a new output line often means "now
+// listening"). One probe at a time: a nudge during a probe asks for another right after it.
 import type { Clock } from '../shared/clock.js';
 import { pause } from './process-liveness.js';
 import { probeHealth } from './probe-health.js';
 
-const FIRST_INTERVAL_MS = 10;
+const FAST_INTERVAL_MS = 5;
+const FAST_PHASE_MS = 200;
+const BACKOFF_FACTOR = 1.5;
 const MAX_INTERVAL_MS = 250;
 const MAX_PROBE_MS = 1000;
-const MIN_NUDGE_SPACING_MS = 10;
+/** A burst of output lines must not turn into a burst of probes. */
+const MIN_PROBE_SPACING_MS = 2;
 
 export interface HealthWaitOptions {
   readonly timeoutMs: number;
@@ -19,7 +24,7 @@ export interface HealthWaitOptions {
 export interface HealthWait {
   /** True once healthy; false on timeout or abort. */
   readonly healthy: Promise<boolean>;
-  /** Cut the current pause short (rate-limited). */
+  /** Probe as soon as the current probe (if any) is done, without waiting for the interval. */
   nudge(): void;
 }
 
@@ -31,22 +36,27 @@ export function waitForHealth(url: string, options: HealthWaitOptions): HealthWa
     nudged = true;
     wake.abort();
   };
+  // An abort also ends the current pause (and the loop then returns false).
+  signal.addEventListener('abort', () => wake.abort(), { once: true });
   const poll = async (): Promise<boolean> => {
-    const deadline = clock.now() + options.timeoutMs;
-    let intervalMs = FIRST_INTERVAL_MS;
+    const startedAt = clock.now();
+    const deadline = startedAt + options.timeoutMs;
+    let intervalMs = FAST_INTERVAL_MS;
     for (;;) {
       const probedAt = clock.now();
       if (deadline - probedAt <= 0 || signal.aborted) return false;
       nudged = false;
       if (await probeHealth(url, Math.min(MAX_PROBE_MS, deadline - probedAt), signal)) return true;
+      if (signal.aborted) return false; // before a new `wake` replaces the one the abort ended
+      // The interval runs from the start of the probe, so a slow answer (503 while loading) does not add to it.
       if (!nudged) {
         wake = new AbortController();
-        await pause(Math.max(0, Math.min(intervalMs, deadline - clock.now())), AbortSignal.any([signal, wake.signal]));
-        intervalMs = Math.min(intervalMs * 1.5, MAX_INTERVAL_MS);
+        const untilNextMs = Math.min(probedAt + intervalMs, deadline) - clock.now();
+        if (untilNextMs > 0) await pause(untilNextMs, wake.signal);
       }
-      // A burst of output lines must not turn into a burst of probes.
-      const spacingMs = MIN_NUDGE_SPACING_MS - (clock.now() - probedAt);
+      const spacingMs = MIN_PROBE_SPACING_MS - (clock.now() - probedAt);
       if (spacingMs > 0) await pause(spacingMs, signal);
+      if (clock.now() - startedAt >= FAST_PHASE_MS) intervalMs = Math.min(intervalMs * BACKOFF_FACTOR, MAX_INTERVAL_MS);
     }
   };
   return { healthy: poll(), nudge };

@@ -16,6 +16,11 @@ export interface AppEnv {
 
 export type AppContext = Context<AppEnv>;
 
+/** Told (once) when the client goes away before the response is complete. */
+export interface ClientGoneListener {
+  onClientGone(): void;
+}
+
 // Mutable per-request facts the handlers fill in and the request log line reports.
 export class RequestState {
   /** Resolved model (or peer/model) of an inference request, for the log line. */
@@ -31,8 +36,8 @@ export class RequestState {
   readonly responseHeaders: Record<string, string>;
   /** In-process (app.request) streamed responses: settles (aborted?) when the body ends. */
   streamEnded: Promise<boolean> | null = null;
-  /** Called once when the client connection closes before the response finished. */
-  onClientGone: (() => void) | null = null;
+  /** Told once when the client connection closes before the response finished. */
+  clientGoneListener: ClientGoneListener | null = null;
   private child: Logger | null = null;
 
   constructor(

@@ -1,4 +1,5 @@
-// Composes the HTTP layer: request context → CORS → auth → routes, one onError for everything.
+// Composes the HTTP layer: request context (with CORS) → governance (keys, admin routes, rate
+// limits, audit) → routes, one onError for everything.
 import { performance } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import type { Config } from '../config/types.js';
@@ -6,10 +7,10 @@ import type { LogHub } from '../shared/log-hub.js';
 import type { Logger } from '../shared/logger.js';
 import type { Supervisor } from '../supervisor/types.js';
 import type { AppEnv } from './app-env.js';
-import { createAuth } from './auth.js';
 import { createCors } from './cors.js';
 import { EndpointPool } from './endpoint-pool.js';
 import { createErrorHandler, createNotFoundHandler } from './error-response.js';
+import { createGovernance, type Governance } from './governance/governance.js';
 import { registerInferenceRoutes } from './inference-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerModelRoutes } from './model-routes.js';
@@ -30,6 +31,16 @@ export interface AppDeps {
   readonly upstreamTimeoutMs?: number;
   /** Interval of progress dots in loading-state streams (default 1000). */
   readonly loadingDotIntervalMs?: number;
+  /**
+   * A "ready" upstream refused the connection (it has probably just died): how long to wait for
+   * the supervisor to notice before sending the request to a fresh start (default 2000).
+   */
+  readonly refusedRetryWaitMs?: number;
+  /**
+   * Keys, admin routes, rate limits, policies, cache and audit, from openGovernance (which opens
+   * the audit log). Default: createGovernance for the config, without an audit log.
+   */
+  readonly governance?: Governance;
 }
 
 export interface SwapgateApp {
@@ -50,14 +61,28 @@ export function createApp(deps: AppDeps): SwapgateApp {
 
   const resolver = new ModelResolver(config);
   const pool = new EndpointPool();
-  const ctx: ProxyContext = { config, supervisor, resolver, pool, upstreamTimeoutMs, loadingDotIntervalMs, logTailLines: 20 };
+  const refusedRetryWaitMs = deps.refusedRetryWaitMs ?? 2000;
+  const now = deps.now ?? (() => performance.now());
+  const governance = deps.governance ?? createGovernance(config, { logger, now });
+  if (deps.governance === undefined && config.audit !== null) {
+    logger.warn('audit is configured but no audit log was opened (openGovernance): nothing is audited');
+  }
+  const ctx: ProxyContext = {
+    config,
+    supervisor,
+    resolver,
+    pool,
+    upstreamTimeoutMs,
+    loadingDotIntervalMs,
+    logTailLines: 20,
+    refusedRetryWaitMs,
+    governance: governance.proxy,
+  };
 
   const app = new Hono<AppEnv>();
-  app.use(createRequestContext({ logger, now: deps.now ?? (() => performance.now()) }));
   const cors = createCors({ origins: config.corsOrigins });
-  if (cors) app.use(cors);
-  const auth = createAuth({ apiKeys: config.apiKeys });
-  if (auth) app.use(auth);
+  app.use(createRequestContext({ logger, now, cors }));
+  if (governance.middleware) app.use(governance.middleware);
 
   registerInferenceRoutes(app, ctx);
   registerUpstreamRoutes(app, ctx);

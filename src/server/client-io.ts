@@ -7,7 +7,7 @@ import { PassThrough, Readable, type Writable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { abortedError } from '../shared/errors.js';
-import type { AppContext, RequestState } from './app-env.js';
+import type { AppContext, ClientGoneListener, RequestState } from './app-env.js';
 
 /** What forwarding writes to: a node ServerResponse or a WebSink. */
 export type ResponseSink = Writable & {
@@ -51,14 +51,11 @@ export class WebSink extends PassThrough {
   }
 }
 
-/** Told (once) when the client goes away before the response is complete. */
-export interface ClientGoneListener {
-  onClientGone(): void;
-}
-
 // Created per proxied request; the abort machinery is made only when someone asks for it.
-export class ClientIO {
-  readonly sink: ResponseSink;
+export class ClientIO implements ClientGoneListener {
+  /** Where the response is written: the client's own sink, or one interposed in front of it. */
+  sink: ResponseSink;
+  private readonly clientSink: ResponseSink;
   private controller: AbortController | null = null;
   private goneListener: ClientGoneListener | null = null;
   private gone = false;
@@ -69,14 +66,24 @@ export class ClientIO {
     private readonly state: RequestState,
   ) {
     if (state.node) {
-      this.sink = state.node.outgoing;
+      this.clientSink = state.node.outgoing;
       if (state.node.outgoing.destroyed) this.gone = true;
-      else state.onClientGone = () => this.clientGone();
+      else state.clientGoneListener = this;
     } else {
       const sink = new WebSink(c, state);
-      sink.once('close', () => sink.writableFinished || this.clientGone());
-      this.sink = sink;
+      sink.once('close', () => sink.writableFinished || this.onClientGone());
+      this.clientSink = sink;
     }
+    this.sink = this.clientSink;
+  }
+
+  /**
+   * Routes the response through another sink (governance: inspect, cache, meter) that writes
+   * to the client's sink itself. Call before anything is written.
+   */
+  interpose(sink: ResponseSink): void {
+    if (this.sink.headersSent) throw new Error('interpose after the response head was written');
+    this.sink = sink;
   }
 
   get isGone(): boolean {
@@ -123,10 +130,10 @@ export class ClientIO {
 
   /** What the handler returns once the head has been written. */
   response(): Response {
-    return this.sink instanceof WebSink ? this.sink.response : RESPONSE_ALREADY_SENT;
+    return this.clientSink instanceof WebSink ? this.clientSink.response : RESPONSE_ALREADY_SENT;
   }
 
-  private clientGone(): void {
+  onClientGone(): void {
     if (this.gone) return;
     this.gone = true;
     this.controller?.abort(abortedError('request'));

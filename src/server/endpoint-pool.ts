@@ -5,7 +5,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface UpstreamEndpoint {
   readonly baseUrl: string;
-  request(path: string, method: string, headers: OutgoingHttpHeaders): ClientRequest;
+  /** fresh: a new connection outside the pool (a retry after a stale pooled socket). */
+  request(path: string, method: string, headers: OutgoingHttpHeaders, fresh?: boolean): ClientRequest;
 }
 
 /** Agents for upstreams that went away are dropped past this many (only when idle). */
@@ -57,8 +58,8 @@ function createEndpoint(baseUrl: string): { endpoint: UpstreamEndpoint; agent: H
   const auth = url.username === '' ? undefined : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
   const endpoint: UpstreamEndpoint = {
     baseUrl,
-    request(path, method, headers) {
-      return send({ agent, hostname, port, method, path: basePath + path, headers, auth });
+    request(path, method, headers, fresh = false) {
+      return send({ agent: fresh ? false : agent, hostname, port, method, path: basePath + path, headers, auth });
     },
   };
   return { endpoint, agent };

@@ -3,51 +3,25 @@
 // lease at once; failures before the head become typed errors (502/504), after it a cut stream.
 // Listeners are shared functions that find their Forwarding through a tag on the emitter, so
 // the hot path allocates one object per request instead of a closure per event.
-import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { abortedError, type SwapgateError } from '../shared/errors.js';
-import type { RequestState } from './app-env.js';
-import type { ClientGoneListener, ClientIO } from './client-io.js';
-import type { UpstreamEndpoint } from './endpoint-pool.js';
+import type { ClientGoneListener, RequestState } from './app-env.js';
+import type { ClientIO } from './client-io.js';
+import type { ForwardSpec } from './forward-spec.js';
 import { bodyTooLarge, errorCodeOf, upstreamFailed, upstreamStatus, upstreamTimeout } from './http-errors.js';
 import { pipeRequest } from './pipe-streams.js';
 import { buildClientHeaders } from './proxy-headers.js';
 
-/** A body still arriving from the client (multipart, passthrough). */
-export interface StreamedBody {
-  /** Bytes already read from the client; sent first. */
-  readonly head: Buffer | null;
-  /** The rest of the client's body, or null when it has ended. */
-  readonly rest: Readable | null;
-  /** Bytes already counted against the limit. */
-  readonly received: number;
-  readonly limitBytes: number;
-}
-
-/** The client already has a 200 event-stream head (loading state): only the body follows. */
-export interface StreamContinuation {
-  fail(error: SwapgateError): void;
-}
-
-export interface ForwardSpec {
-  readonly endpoint: UpstreamEndpoint;
-  /** Path and query, appended to the endpoint's base path. */
-  readonly path: string;
-  readonly method: string;
-  readonly headers: OutgoingHttpHeaders;
-  readonly body: Buffer | StreamedBody | null;
-  /** For error messages: the model id or peer/model. */
-  readonly label: string;
-  /** 0 = no idle timeout. */
-  readonly timeoutMs: number;
-  /** The model's last log lines, quoted in a 502. */
-  readonly logTail: () => readonly string[];
-  /** Called exactly once when the exchange is over (the lease). */
-  readonly release: { release(): void } | null;
-  readonly continuation: StreamContinuation | null;
-}
-
 const ERROR_BODY_LIMIT = 4096;
+
+// Errors for which the request certainly never reached the upstream (safe to send again).
+const neverDelivered = new WeakSet<SwapgateError>();
+
+/** True for a refused connection with no earlier attempt that could have reached the upstream. */
+export function isNeverDelivered(error: unknown): boolean {
+  return error instanceof Error && neverDelivered.has(error as SwapgateError);
+}
+
 const TAG = Symbol('swapgate.forwarding');
 type Tagged<T> = T & { [TAG]?: Forwarding };
 
@@ -60,6 +34,8 @@ class Forwarding implements ClientGoneListener {
   private settled = false;
   private done = false;
   private retried = false;
+  /** A failed earlier attempt may have reached the upstream. */
+  private maybeDelivered = false;
   private current: Tagged<ClientRequest> | null = null;
   private upstream: Tagged<IncomingMessage> | null = null;
 
@@ -112,13 +88,20 @@ class Forwarding implements ClientGoneListener {
     if (req !== this.current || this.done) return;
     const body = this.spec.body;
     const replayable = body === null || Buffer.isBuffer(body);
-    // A pooled socket the upstream closed while idle: one fresh attempt is safe.
-    if (!this.settled && !this.retried && replayable && req.reusedSocket && errorCodeOf(error) === 'ECONNRESET') {
+    // A pooled socket the upstream closed while idle (or died with): one attempt on a fresh
+    // connection is safe, and the pool may hold more such sockets, so it bypasses the pool.
+    const code = errorCodeOf(error);
+    if (!this.settled && !this.retried && replayable && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
       this.retried = true;
+      // Whether the dead pooled socket carried the request to a process that then died with
+      // it is unknowable here, so a refusal of the retry is not "never delivered".
+      this.maybeDelivered = true;
       this.send();
       return;
     }
-    this.fail(upstreamFailed(this.spec.label, this.spec.logTail(), error), true);
+    const failure = upstreamFailed(this.spec.label, this.spec.logTail(), error);
+    if (code === 'ECONNREFUSED' && !this.maybeDelivered) neverDelivered.add(failure);
+    this.fail(failure, true);
   }
 
   onTimeout(): void {
@@ -151,7 +134,7 @@ class Forwarding implements ClientGoneListener {
 
   private send(): void {
     const { spec } = this;
-    const req: Tagged<ClientRequest> = spec.endpoint.request(spec.path, spec.method, spec.headers);
+    const req: Tagged<ClientRequest> = spec.endpoint.request(spec.path, spec.method, spec.headers, this.retried);
     req[TAG] = this;
     this.current = req;
     req.on('response', onUpstreamResponse);

@@ -9,7 +9,7 @@ import { LoadingStateStream } from './loading-state.js';
 import type { Target } from './model-resolver.js';
 import type { ProxyContext } from './proxy-context.js';
 import { proxyRequest, proxyWithLoadingState } from './proxy-flow.js';
-import { getDeclaredLength, readBody } from './read-body.js';
+import { getDeclaredLength, readBody, takeCompleteBody } from './read-body.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -19,7 +19,8 @@ export function createJsonProxy(ctx: ProxyContext): Handler<AppEnv> {
     const state = c.get('state');
     const io = createClientIO(c, state);
     const declared = getDeclaredLength(state.headers, limit);
-    const raw = await readBody(declared === 0 ? null : io.body(), limit);
+    const stream = declared === 0 ? null : io.body();
+    const raw = takeCompleteBody(stream, limit) ?? (await readBody(stream, limit));
     const body = parseJsonObject(raw);
     const requested = body.model;
     if (typeof requested !== 'string' || requested === '') throw modelMissing('request body', ctx.resolver.availableIds);
@@ -27,19 +28,28 @@ export function createJsonProxy(ctx: ProxyContext): Handler<AppEnv> {
     if (target === null) throw modelNotFound(requested, ctx.resolver.availableIds);
     state.model = target.label;
 
-    let payload = raw;
-    if (target.filters !== null || requested !== target.upstreamModel) {
+    let forwarded = body;
+    let changed = target.filters !== null || requested !== target.upstreamModel;
+    if (changed) {
       if (target.filters !== null) applyFilters(body, target.filters);
       body.model = target.upstreamModel;
-      payload = Buffer.from(JSON.stringify(body));
     }
+    let headWritten: Promise<void> | null = null;
+    if (ctx.governance !== null) {
+      const admission = await ctx.governance.admitJson(io, state, target, body);
+      if (admission.answered) return io.response();
+      if (admission.body !== body) changed = true;
+      forwarded = admission.body;
+      headWritten = admission.headWritten;
+    }
+    const payload = changed ? Buffer.from(JSON.stringify(forwarded)) : raw;
     const request = { path: state.rawUrl, method: state.method, body: payload, contentLength: payload.length };
-    if (!wantsLoadingState(target, state.path, body)) {
-      await proxyRequest(ctx, io, state, target, request, null);
-      return io.response();
-    }
-    const loading = new LoadingStateStream(io, state, requested, ctx.loadingDotIntervalMs);
-    await proxyWithLoadingState(proxyRequest(ctx, io, state, target, request, loading), loading);
+    if (wantsLoadingState(target, state.path, forwarded)) {
+      const loading = new LoadingStateStream(io, state, requested, ctx.loadingDotIntervalMs);
+      await proxyWithLoadingState(proxyRequest(ctx, io, state, target, request, loading), loading);
+    } else await proxyRequest(ctx, io, state, target, request, null);
+    // An inspected answer is held back: its head reaches the client only after the body.
+    if (headWritten !== null) await headWritten;
     return io.response();
   };
 }

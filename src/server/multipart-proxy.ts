@@ -25,6 +25,7 @@ export function createMultipartProxy(ctx: ProxyContext): Handler<AppEnv> {
     const target = ctx.resolver.resolve(field.value);
     if (target === null) throw modelNotFound(field.value, ctx.resolver.availableIds);
     state.model = target.label;
+    ctx.governance?.admitModel(state, target);
 
     let head = scan.head;
     let length = declared;

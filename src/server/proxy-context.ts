@@ -2,6 +2,7 @@
 import type { Config } from '../config/types.js';
 import type { Supervisor } from '../supervisor/types.js';
 import type { EndpointPool } from './endpoint-pool.js';
+import type { ProxyGovernance } from './governance/proxy-governance.js';
 import type { ModelResolver } from './model-resolver.js';
 
 export interface ProxyContext {
@@ -15,4 +16,8 @@ export interface ProxyContext {
   readonly loadingDotIntervalMs: number;
   /** Log lines quoted in a 502. */
   readonly logTailLines: number;
+  /** How long a request refused by a "ready" upstream waits for the supervisor to notice its death. */
+  readonly refusedRetryWaitMs: number;
+  /** Key scopes, policies, cache and metering per proxied request; null when none apply. */
+  readonly governance: ProxyGovernance | null;
 }

@@ -5,11 +5,13 @@ import type { AcquireOptions, Lease, LoadProgress } from '../supervisor/types.js
 import type { RequestState } from './app-env.js';
 import type { ClientIO } from './client-io.js';
 import type { UpstreamEndpoint } from './endpoint-pool.js';
-import { forward, type StreamedBody } from './forward.js';
+import type { StreamedBody } from './forward-spec.js';
+import { forward, isNeverDelivered } from './forward.js';
 import type { LoadingStateStream } from './loading-state.js';
 import type { Target } from './model-resolver.js';
 import type { ProxyContext } from './proxy-context.js';
 import { buildUpstreamHeaders } from './proxy-headers.js';
+import { waitForUpstreamGone } from './wait-for-upstream-gone.js';
 
 export interface ProxyRequest {
   /** Path and query as sent upstream (appended to the upstream's or peer's base URL). */
@@ -43,15 +45,15 @@ export async function proxyRequest(
   request: ProxyRequest,
   loading: LoadingStateStream | null,
 ): Promise<void> {
-  let endpoint: UpstreamEndpoint;
-  let lease: Lease | null = null;
-  let logTail = NO_LOG_TAIL;
-  let apiKey: string | null = null;
   if (target.kind === 'peer') {
-    endpoint = ctx.pool.get(target.peer.proxy);
-    apiKey = target.peer.apiKey;
-  } else {
-    const modelId = target.model.id;
+    const endpoint = ctx.pool.get(target.peer.proxy);
+    const upstream = { endpoint, apiKey: target.peer.apiKey, lease: null, modelId: null, continuation: null };
+    return forwardTo(ctx, io, state, target, request, upstream);
+  }
+  const modelId = target.model.id;
+  for (let attempt = 0; ; attempt++) {
+    let lease: Lease | null = null;
+    let endpoint: UpstreamEndpoint;
     try {
       const onProgress = loading === null ? undefined : (progress: LoadProgress) => loading.progress(progress);
       lease = await ctx.supervisor.acquire(modelId, new LazyAcquireOptions(io, onProgress));
@@ -63,20 +65,55 @@ export async function proxyRequest(
       throw error;
     }
     loading?.ready(null);
-    logTail = () => ctx.supervisor.logTail(modelId, ctx.logTailLines);
+    try {
+      const continuation = loading?.isStarted ? loading : null;
+      return await forwardTo(ctx, io, state, target, request, { endpoint, apiKey: null, lease, modelId, continuation });
+    } catch (error) {
+      if (attempt > 0 || !isNeverDelivered(error) || loading?.isStarted) throw error;
+      // A "ready" upstream that refuses connections has usually just died: once the supervisor
+      // has noticed, a new acquire starts it again and the (undelivered) request goes there.
+      state.log.info({ model: modelId }, 'upstream refused the request; waiting for the supervisor to notice it is gone');
+      const gone = await waitForUpstreamGone(ctx.supervisor, modelId, lease.baseUrl, io, ctx.refusedRetryWaitMs);
+      if (!gone || io.isGone) throw error;
+    }
   }
-  const headers = buildUpstreamHeaders(state.headers, { requestId: state.id, contentLength: request.contentLength, apiKey });
-  await forward(io, state, {
-    endpoint,
+}
+
+/** Where one attempt goes: the endpoint, and what to release and report afterwards. */
+interface UpstreamTarget {
+  readonly endpoint: UpstreamEndpoint;
+  readonly apiKey: string | null;
+  readonly lease: Lease | null;
+  /** For the log tail quoted in a 502; null for peers. */
+  readonly modelId: string | null;
+  readonly continuation: LoadingStateStream | null;
+}
+
+function forwardTo(
+  ctx: ProxyContext,
+  io: ClientIO,
+  state: RequestState,
+  target: Target,
+  request: ProxyRequest,
+  upstream: UpstreamTarget,
+): Promise<void> {
+  const { modelId } = upstream;
+  const headers = buildUpstreamHeaders(state.headers, {
+    requestId: state.id,
+    contentLength: request.contentLength,
+    apiKey: upstream.apiKey,
+  });
+  return forward(io, state, {
+    endpoint: upstream.endpoint,
     path: request.path,
     method: request.method,
     headers,
     body: request.body,
     label: target.label,
     timeoutMs: ctx.upstreamTimeoutMs,
-    logTail,
-    release: lease,
-    continuation: loading?.isStarted ? loading : null,
+    logTail: modelId === null ? NO_LOG_TAIL : () => ctx.supervisor.logTail(modelId, ctx.logTailLines),
+    release: upstream.lease,
+    continuation: upstream.continuation,
   });
 }
 

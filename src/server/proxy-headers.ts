@@ -34,7 +34,7 @@ export function buildUpstreamHeaders(client: IncomingHttpHeaders, options: Upstr
     headers[name] = client[name];
   }
   headers['x-request-id'] = options.requestId;
-  if (options.contentLength !== null) headers['content-length'] = options.contentLength;
+  if (options.contentLength !== null) headers['content-length'] = String(options.contentLength);
   if (options.apiKey !== null) {
     headers.authorization = `Bearer ${options.apiKey}`;
     headers['x-api-key'] = options.apiKey;

@@ -14,6 +14,7 @@ export function createQueryProxy(ctx: ProxyContext): Handler<AppEnv> {
     const target = ctx.resolver.resolve(requested);
     if (target === null) throw modelNotFound(requested, ctx.resolver.availableIds);
     state.model = target.label;
+    ctx.governance?.admitModel(state, target);
     const io = createClientIO(c, state);
     let path = state.rawUrl;
     if (target.upstreamModel !== requested) {

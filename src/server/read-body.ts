@@ -1,6 +1,6 @@
 // Reads a whole request body (JSON routes need "model" before anything can be forwarded),
 // refusing it as soon as it passes the configured limit.
-import type { IncomingHttpHeaders } from 'node:http';
+import { IncomingMessage, type IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { abortedError } from '../shared/errors.js';
 import { getHeader } from './app-env.js';
@@ -16,6 +16,18 @@ export function getDeclaredLength(headers: IncomingHttpHeaders, limitBytes: numb
   if (!Number.isSafeInteger(length) || length < 0) throw badRequest(`invalid Content-Length "${raw}"`);
   if (length > limitBytes) throw bodyTooLarge(limitBytes);
   return length;
+}
+
+/**
+ * A small body usually arrives with the headers: when node has already parsed the whole
+ * message, take it without listeners or a promise. null when it is still arriving.
+ */
+export function takeCompleteBody(stream: Readable | null, limitBytes: number): Buffer | null {
+  if (stream === null) return EMPTY;
+  if (!(stream instanceof IncomingMessage) || !stream.complete || stream.readableFlowing === true) return null;
+  if (stream.readableLength > limitBytes) throw bodyTooLarge(limitBytes);
+  const body: unknown = stream.read();
+  return Buffer.isBuffer(body) ? body : EMPTY;
 }
 
 const TAG = Symbol('swapgate.bodyReader');

@@ -6,12 +6,15 @@ import type { MiddlewareHandler } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Logger } from '../shared/logger.js';
 import { RequestState, getHeader, getNodeBindings, type AppEnv } from './app-env.js';
+import type { CorsPolicy } from './cors.js';
 import { createRequestIdGenerator, sanitizeRequestId } from './request-id.js';
 
 export interface RequestContextOptions {
   readonly logger: Logger;
   /** Milliseconds, monotonic; injected by tests. */
   readonly now: () => number;
+  /** Applied before anything else runs (preflights are answered here), or null when off. */
+  readonly cors: CorsPolicy | null;
 }
 
 interface RequestLine {
@@ -27,10 +30,12 @@ interface RequestLine {
 }
 
 export function createRequestContext(options: RequestContextOptions): MiddlewareHandler<AppEnv> {
-  const { logger, now } = options;
+  const { logger, now, cors } = options;
   const nextId = createRequestIdGenerator();
 
   const writeLine = (state: RequestState, status: number, aborted: boolean): void => {
+    const level = state.path === '/health' ? 'debug' : status >= 500 ? 'warn' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
     const line: RequestLine = {
       reqId: state.id,
       method: state.method,
@@ -42,9 +47,7 @@ export function createRequestContext(options: RequestContextOptions): Middleware
     };
     if (state.keyName !== null) line.key_name = state.keyName;
     if (aborted) line.aborted = true;
-    if (state.path === '/health') logger.debug(line, 'request');
-    else if (status >= 500) logger.warn(line, 'request');
-    else logger.info(line, 'request');
+    logger[level](line, 'request');
   };
 
   return async function requestContext(c, next) {
@@ -69,7 +72,9 @@ export function createRequestContext(options: RequestContextOptions): Middleware
       outgoing[TAG] = { state, writeLine };
       outgoing.on('close', onResponseClose);
     }
-    await next();
+    const preflight = cors?.apply(c, state) ?? null;
+    if (preflight !== null) c.res = preflight;
+    else await next();
     const res = c.res;
     // Streamed responses carry these headers in the head they wrote themselves.
     if (res !== RESPONSE_ALREADY_SENT && state.streamEnded === null) {
@@ -94,7 +99,7 @@ function onResponseClose(this: TaggedResponse): void {
   if (tag === undefined) return;
   this[TAG] = undefined;
   const aborted = !this.writableFinished;
-  if (aborted) tag.state.onClientGone?.();
+  if (aborted) tag.state.clientGoneListener?.onClientGone();
   tag.writeLine(tag.state, this.headersSent ? this.statusCode : 499, aborted);
 }
 

@@ -24,6 +24,7 @@ export function registerUpstreamRoutes(app: Hono<AppEnv>, ctx: ProxyContext): vo
     // Relative links in an upstream UI only work under a trailing slash.
     if (match.rest === '') return c.redirect(`${pathname}/${query}`, 308);
     state.model = match.target.label;
+    ctx.governance?.admitPassthrough(state, match.target);
     const declared = getDeclaredLength(state.headers, limit);
     const io = createClientIO(c, state);
     const stream = io.body();

@@ -94,9 +94,7 @@ describe('config.example.yaml end to end', () => {
     expect(alivePids([pid])).toEqual([]);
   }, 60_000);
 
-  // NOT WIRED YET: src/server/app.ts does not mount the policy layer, so no audit record is
-  // written (./audit/swapgate-audit.jsonl never appears). Remove `.fails` once it is wired.
-  it.fails('NOT WIRED YET: writes an audit log next to the config that `audit verify` accepts', async () => {
+  it('writes an audit log next to the config that `audit verify` accepts', async () => {
     const daemon = await startExample();
     expect((await postChat(daemon, 'qwen2.5-7b', { max_tokens: 4 })).status).toBe(200);
     expect(await daemon.stop()).toMatchObject({ exitCode: 0 });

@@ -70,13 +70,10 @@ describe('orphans of a killed daemon', () => {
     );
   }, 45_000);
 
-  // BUG (src/cli/run-serve.ts + src/process/orphan-registry.ts): the state file name is derived
-  // from the --listen text, so every daemon started with port 0 (or the same HOST:PORT text in
-  // different network namespaces) shares one file, and a daemon booting next to a *live* one
-  // reaps that daemon's running upstreams: they match pid + cmdline and are not its own.
-  // Expected: only orphans (whose owning daemon is gone) are reaped, e.g. record the owner's
-  // pid in each entry, or name the file after the bound port. Remove `.fails` once fixed.
-  it.fails('BUG: a second live daemon on the same state dir and "127.0.0.1:0" kills the first daemon\'s upstream', async () => {
+  // Every daemon started with port 0 (or the same HOST:PORT text in different network
+  // namespaces) shares one state file; each entry names its owning daemon (pid + start time),
+  // and only the entries of dead owners are reaped.
+  it('a second live daemon on the same state dir and "127.0.0.1:0" leaves the first daemon\'s upstream alone', async () => {
     const config = configText({ preload: true });
     const first = await startDaemon({ configText: config, stateDir, listen: '127.0.0.1:0' });
     await first.waitForLog(PRELOADED);
@@ -86,16 +83,15 @@ describe('orphans of a killed daemon', () => {
     await second.waitForLog(PRELOADED);
     expect(alivePids([pid])).toEqual([pid]);
     expect((await postChat(first, 'keeper')).upstreamPid).toBe(pid);
+    // Neither daemon dropped the other's entry from the shared file.
+    const secondPid = (await waitForReady(second, 'keeper')).pid;
+    expect((await readStateEntries(stateDir)).map((e) => e.pid).sort()).toEqual([pid, secondPid].sort());
   }, 45_000);
 
-  // BUG (src/process/reap-orphans.ts isSameCommand): an orphan is only reaped when
-  // /proc/<pid>/cmdline equals the argv swapgate spawned. A cmd that execs another program keeps
-  // its pid but changes its cmdline: `env VAR=x server ...`, a wrapper script ending in
-  // `exec server "$@"` (scripts/install-llama-server.sh installs exactly such a wrapper for
-  // llama-server), so those orphans are never reaped, and their entries are dropped from the
-  // state file, so no later boot will try again. Expected: identity by pid + process start time
-  // (/proc/<pid>/stat field 22, unchanged by exec), not by cmdline. Remove `.fails` once fixed.
-  it.fails('BUG: an orphan whose cmd execs (env …) is reaped by the next daemon', async () => {
+  // A cmd that execs another program keeps its pid but changes its cmdline: `env VAR=x server
+  // ...`, or a wrapper script ending in `exec server "$@"` (scripts/install-llama-server.sh
+  // installs exactly such a wrapper for llama-server). The orphan is known by pid + start time.
+  it('an orphan whose cmd execs (env …) is reaped by the next daemon, which logs it', async () => {
     const config = configText({ preload: true, cmd: `env SWAPGATE_E2E=1 ${fakeCmd('keeper')}` });
     const first = await startDaemon({ configText: config, stateDir });
     await first.waitForLog(PRELOADED);
@@ -104,6 +100,8 @@ describe('orphans of a killed daemon', () => {
     expect(alivePids([pid])).toEqual([pid]);
 
     const second = await startDaemon({ configText: config, stateDir });
+    const reaped = JSON.parse(await second.waitForLog(/"msg":"reaped upstreams orphaned by a dead daemon"/)) as Record<string, unknown>;
+    expect(reaped).toMatchObject({ level: 30, count: 1, models: ['keeper'], pids: [pid] });
     await second.waitForLog(PRELOADED);
     expect(alivePids([pid])).toEqual([]);
   }, 45_000);

@@ -41,7 +41,7 @@ describe('ModelProcess stop', () => {
     expect(JSON.parse(readFileSync(argvFile, 'utf8'))).toEqual([String(pid), `port=${port}`]);
     expect(isProcessGone(pid ?? -1)).toBe(true);
     expect(isProcessGone(childPid)).toBe(true);
-    expect(rec.lines).toContain('SIGTERM received');
+    await rec.waitForLine(/^SIGTERM received$/); // last lines may still be on their way when stop() resolves
   });
 
   it('falls back to SIGTERM when cmdStop cannot run', async () => {
@@ -49,7 +49,7 @@ describe('ModelProcess stop', () => {
     await rec.proc.ensureReady();
     const pid = rec.proc.pid ?? -1;
     await rec.proc.stop('unload');
-    expect(rec.lines).toContain('SIGTERM received');
+    await rec.waitForLine(/^SIGTERM received$/);
     expect(isProcessGone(pid)).toBe(true);
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwapgateError } from '../../src/shared/errors.js';
 import { makeModel } from '../helpers/model-config.js';
 import { readJson, startHarness, type ErrorBody, type Harness } from './harness.js';
+import { waitFor } from './wait-for.js';
 
 const chat = (model: string, extra: Record<string, unknown> = {}): string => JSON.stringify({ model, messages: [], ...extra });
 
@@ -34,7 +35,10 @@ function uploadInPieces(url: string, headers: Record<string, string>, pieces: Bu
 describe('upstream failures', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ models: [makeModel('fragile'), makeModel('slow'), makeModel('busy')], app: { upstreamTimeoutMs: 300 } });
+    h = await startHarness({
+      models: [makeModel('fragile'), makeModel('phoenix'), makeModel('slow'), makeModel('busy')],
+      app: { upstreamTimeoutMs: 300, refusedRetryWaitMs: 300 },
+    });
   });
   afterAll(() => h.close());
 
@@ -50,6 +54,42 @@ describe('upstream failures', () => {
     expect(body.error.message).toContain('last log lines');
     expect(body.error.message).toMatch(/READY \d+/);
     expect(h.stub.inFlight('fragile')).toBe(0);
+  });
+
+  it('sends a request a just-crashed upstream refused to a fresh start once the supervisor notices', async () => {
+    // Loaded without a proxied request, so no pooled connection can make the failure ambiguous.
+    await h.stub.load('phoenix');
+    const firstPid = h.stub.fake('phoenix').pid;
+    await h.stub.crash('phoenix');
+    const pending = fetch(`${h.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'refused-once' },
+      body: chat('phoenix', { messages: [{ role: 'user', content: 'again' }] }),
+    });
+    const waiting = (line: Record<string, unknown>): boolean => line.reqId === 'refused-once' && String(line.msg).includes('refused the request');
+    await waitFor(() => h.logs().some(waiting), { what: 'the refused attempt' });
+    h.stub.noticeExit('phoenix');
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ choices: [{ message: { content: 'phoenix says: again' } }] });
+    expect(h.stub.fake('phoenix').pid).not.toBe(firstPid);
+    expect(h.stub.inFlight('phoenix')).toBe(0);
+  });
+
+  it('does not send again a request its upstream died processing (it may be what killed it)', async () => {
+    await h.stub.unload('phoenix');
+    await h.stub.load('phoenix');
+    const fake = h.stub.fake('phoenix');
+    const pending = fetch(`${h.url}/v1/chat/completions`, { method: 'POST', body: chat('phoenix', { fake_delay_ms: 10_000 }) });
+    await waitFor(async () => (await readJson<{ inFlight: number }>(await fetch(`${fake.baseUrl}/fake/stats`))).inFlight === 1, {
+      what: 'the request to reach the upstream',
+    });
+    await h.stub.crash('phoenix');
+    h.stub.noticeExit('phoenix');
+    const res = await pending;
+    expect(res.status).toBe(502);
+    expect((await readJson<ErrorBody>(res)).error.type).toBe('upstream_error');
+    expect(h.stub.status('phoenix').state).toBe('stopped');
   });
 
   it('answers 504 when the upstream sends nothing within the timeout, and aborts it', async () => {

@@ -12,7 +12,7 @@ export interface HarnessOptions {
   readonly models: ModelConfig[];
   readonly config?: Partial<Config>;
   readonly stub?: Readonly<Record<string, StubModelOptions>>;
-  readonly app?: Partial<Pick<AppDeps, 'upstreamTimeoutMs' | 'loadingDotIntervalMs' | 'now'>>;
+  readonly app?: Partial<Pick<AppDeps, 'upstreamTimeoutMs' | 'loadingDotIntervalMs' | 'refusedRetryWaitMs' | 'now'>>;
   /** Start a real server on port 0 (default true). */
   readonly listen?: boolean;
   readonly hub?: LogHub;

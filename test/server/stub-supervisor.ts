@@ -69,6 +69,15 @@ export class StubSupervisor extends EventEmitter<SupervisorEvents> implements Su
     await killFake(this.fake(modelId));
   }
 
+  /** The supervisor notices a crashed upstream: "stopped", with a state event. */
+  noticeExit(modelId: string): void {
+    const run = this.getRun(modelId);
+    const pid = run.fake?.pid ?? null;
+    run.fake = null;
+    run.state = 'stopped';
+    this.emit('state', { modelId, from: 'ready', to: 'stopped', reason: 'exited', at: Date.now(), pid });
+  }
+
   async start(): Promise<void> {}
 
   async acquire(modelId: string, options: AcquireOptions = {}): Promise<Lease> {

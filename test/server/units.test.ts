@@ -105,7 +105,7 @@ describe('headers', () => {
       },
       { requestId: 'rid', contentLength: 12, apiKey: 'peer' },
     );
-    expect(headers).toEqual({ accept: 'text/event-stream', 'x-request-id': 'rid', 'content-length': 12, authorization: 'Bearer peer', 'x-api-key': 'peer' });
+    expect(headers).toEqual({ accept: 'text/event-stream', 'x-request-id': 'rid', 'content-length': '12', authorization: 'Bearer peer', 'x-api-key': 'peer' });
   });
 
   it('drops hop-by-hop headers coming back and marks event streams unbuffered', () => {

@@ -1,0 +1,41 @@
+// What governance learns about one request while it runs (who, which model, what the policies
+// did, cache, tokens), kept beside its RequestState until the audit record is written.
+import type { ApiKeyConfig } from '../../config/types.js';
+import type { Decision } from '../../policy/types.js';
+import type { RequestState } from '../app-env.js';
+
+export interface AuditTokens {
+  readonly prompt: number | null;
+  readonly completion: number | null;
+}
+
+export class GovernedRequest {
+  /** The key that authenticated the request (only its name is ever written anywhere). */
+  key: ApiKeyConfig | null = null;
+  /** A model route admitted it: it is audited whatever log_all_access says. */
+  inference = false;
+  readonly decisions: Decision[] = [];
+  cache: 'hit' | 'miss' | null = null;
+  tokens: AuditTokens | null = null;
+  /** A policy refused the request or its response: the audit record is flushed at once. */
+  blocked = false;
+  /** The audit record was written (or deliberately skipped): later finishes do nothing. */
+  recorded = false;
+
+  constructor(
+    readonly state: RequestState,
+    readonly clientIp: string | null,
+  ) {}
+}
+
+const tracked = new WeakMap<RequestState, GovernedRequest>();
+
+/** The request's governance record, created on first use. */
+export function getGovernedRequest(state: RequestState): GovernedRequest {
+  let governed = tracked.get(state);
+  if (governed === undefined) {
+    governed = new GovernedRequest(state, state.node?.incoming.socket.remoteAddress ?? null);
+    tracked.set(state, governed);
+  }
+  return governed;
+}
