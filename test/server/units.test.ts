@@ -6,7 +6,6 @@ import { ModelResolver } from '../../src/server/model-resolver.js';
 import { getMultipartBoundary, ModelFieldScanner } from '../../src/server/multipart-model.js';
 import { buildClientHeaders, buildUpstreamHeaders } from '../../src/server/proxy-headers.js';
 import { createRequestIdGenerator, sanitizeRequestId } from '../../src/server/request-id.js';
-import { getPresentedKey } from '../../src/server/auth.js';
 import { makeConfig, makeModel } from '../helpers/model-config.js';
 
 const noFilters = { stripParams: [], setParams: {}, setParamsByID: {} };
@@ -116,12 +115,6 @@ describe('headers', () => {
     });
   });
 
-  it('reads keys from Bearer, Basic password and x-api-key', () => {
-    expect(getPresentedKey({ authorization: 'Bearer k1' })).toBe('k1');
-    expect(getPresentedKey({ authorization: `Basic ${Buffer.from('u:p:w').toString('base64')}` })).toBe('p:w');
-    expect(getPresentedKey({ 'x-api-key': 'k3' })).toBe('k3');
-    expect(getPresentedKey({ authorization: 'Digest x' })).toBeNull();
-  });
 });
 
 describe('request ids', () => {
