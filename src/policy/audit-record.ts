@@ -73,8 +73,12 @@ export function getSystemFields(event: 'retention' | 'recovered', tsMs: number, 
 
 /** The line to append; prevHash null writes a plain (unchained) record. */
 export function sealRecord(fields: RecordFields, prevHash: string | null): string {
-  if (prevHash === null) return JSON.stringify(fields);
-  const body = JSON.stringify({ ...fields, prev_hash: prevHash });
+  const plain = JSON.stringify(fields);
+  if (prevHash === null) return plain;
+  // Same text as stringifying { ...fields, prev_hash } (fields never holds prev_hash), without the copy.
+  const body = plain === '{}' || 'prev_hash' in fields
+    ? JSON.stringify({ ...fields, prev_hash: prevHash })
+    : `${plain.slice(0, -1)},"prev_hash":"${prevHash}"}`;
   return `${body.slice(0, -1)},"hash":"${hashText(body)}"}`;
 }
 

@@ -1,9 +1,10 @@
 // Compiles one configured rule into a matcher with a uniform shape: find(text, from) returns
 // hits ending after `from` (`from` > 0 when the text starts with already-released context).
 import type { PolicyDirection, PolicyRule } from '../config/types.js';
-import { compileContentMatchers, configError } from './compile-terms.js';
+import { compileContentMatchers, configError, type TermMatcher } from './compile-terms.js';
 import { compileTopicMatchers, findTopics } from './detect-topics.js';
 import { findPii } from './pii-detectors.js';
+import { findMatches } from './find-matches.js';
 import { detectPromptInjection } from './score-prompt-injection.js';
 import type { RuleType } from './types.js';
 
@@ -40,6 +41,17 @@ export interface CompiledLengthRule extends RuleIdentity {
 
 export type CompiledRule = CompiledTextRule | CompiledLengthRule;
 
+function findTermHits(matchers: readonly TermMatcher[], text: string, from: number): TextHit[] {
+  const hits: TextHit[] = [];
+  for (const m of matchers) {
+    for (const hit of findMatches(m.regex, text)) {
+      const end = hit.index + hit[0].length;
+      if (hit[0].length > 0 && end > from) hits.push({ start: hit.index, end, label: m.label });
+    }
+  }
+  return hits;
+}
+
 /** Rules that cannot rewrite text (topics, injection) block when configured to redact. */
 function getTextAction(rule: PolicyRule, canRedact: boolean): TextRuleAction {
   if (rule.action === 'monitor' || rule.action === 'block') return rule.action;
@@ -65,10 +77,7 @@ export function compileRule(policyId: string, ruleIndex: number, rule: PolicyRul
         ...base,
         ruleType: rule.type,
         action: getTextAction(rule, true),
-        find: (text, from) => matchers.flatMap((m) =>
-          [...text.matchAll(m.regex)]
-            .filter((hit) => hit[0].length > 0 && hit.index + hit[0].length > from)
-            .map((hit) => ({ start: hit.index, end: hit.index + hit[0].length, label: m.label }))),
+        find: (text, from) => findTermHits(matchers, text, from),
       };
     }
     case 'topic_block': {

@@ -35,7 +35,7 @@ export function createPolicyEngine(config: PolicyEngineConfig): PolicyEngine {
   const ruleSets = new Map<string, RuleSet>();
 
   const selectRules = (ctx: ModelContext): RuleSet => {
-    const key = [ctx.modelId, ...ctx.aliases].join('\u0000');
+    const key = ctx.aliases.length === 0 ? ctx.modelId : [ctx.modelId, ...ctx.aliases].join('\u0000');
     const cached = ruleSets.get(key);
     if (cached) return cached;
     const rules = policies.filter((p) => p.matches(ctx.modelId, ctx.aliases)).flatMap((p) => p.rules);

@@ -1,6 +1,7 @@
 // topic_block matching: one keyword from every set of a topic, close together.
 import type { TopicBlockRule } from '../config/types.js';
 import { compileWordList, configError } from './compile-terms.js';
+import { findMatches } from './find-matches.js';
 import { TOPIC_WINDOW_CHARS, TOPICS, isTopic } from './topics.js';
 
 export interface TopicMatcher {
@@ -29,7 +30,7 @@ interface Span {
 }
 
 function findSpans(text: string, regex: RegExp): Span[] {
-  return [...text.matchAll(regex)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  return findMatches(regex, text).map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 /** The tightest co-occurrence ending after `from` (so a streamed text reports each topic once). */
@@ -58,8 +59,14 @@ function findCooccurrence(spansPerSet: readonly Span[][], from: number): Span | 
 export function findTopics(text: string, matchers: readonly TopicMatcher[], from = 0): TopicHit[] {
   const hits: TopicHit[] = [];
   for (const matcher of matchers) {
-    const spansPerSet = matcher.sets.map((regex) => findSpans(text, regex));
-    if (spansPerSet.some((spans) => spans.length === 0)) continue;
+    // Every set must match: stop scanning at the first one that does not.
+    const spansPerSet: Span[][] = [];
+    for (const regex of matcher.sets) {
+      const spans = findSpans(text, regex);
+      if (spans.length === 0) break;
+      spansPerSet.push(spans);
+    }
+    if (spansPerSet.length < matcher.sets.length) continue;
     const span = findCooccurrence(spansPerSet, from);
     if (span) hits.push({ topic: matcher.topic, ...span });
   }

@@ -2,6 +2,7 @@
 // counts, entropy) keeps the real ones. Patterns never match across a newline, and only match
 // across a space between digit/uppercase groups — the stream window relies on that.
 import type { PiiPattern } from '../config/types.js';
+import { findMatches } from './find-matches.js';
 import { IBAN_LENGTHS, hasKnownCardPrefix, isIbanChecksumValid, isLuhnValid } from './checksums.js';
 
 export interface PiiMatch {
@@ -33,16 +34,19 @@ function isValidSsnDigits(d: string): boolean {
 
 /** Tries the whole candidate, then shorter runs of its groups ("4111 1111 1111 1111 12/25"). */
 function acceptCard(c: string): number {
-  const separators = new Set(c.replace(/\d/g, ''));
-  if (separators.size > 1) return 0;
-  const groups = separators.size === 0 ? [c] : c.split(/[ -]/);
+  // Candidates are digits with single spaces or dashes between them; mixing the two is no card.
+  const hasSpace = c.includes(' ');
+  const hasDash = c.includes('-');
+  if (hasSpace && hasDash) return 0;
+  const separator = hasSpace ? ' ' : hasDash ? '-' : '';
+  const groups = separator === '' ? [c] : c.split(separator);
   for (let k = groups.length; k >= 1; k--) {
-    const used = groups.slice(0, k);
+    const used = k === groups.length ? groups : groups.slice(0, k);
     const digits = used.join('');
-    const groupsOk = k === 1 ? separators.size === 0 || digits.length <= 7 : used[0]?.length === 4
-      && used.slice(1).every((g) => g.length >= 3 && g.length <= 7);
+    const groupsOk = k === 1 ? separator === '' || digits.length <= 7 : used[0]?.length === 4
+      && used.every((g, i) => i === 0 || (g.length >= 3 && g.length <= 7));
     if (digits.length >= 13 && digits.length <= 19 && groupsOk && hasKnownCardPrefix(digits) && isLuhnValid(digits)) {
-      return used.join(separators.size === 0 ? '' : [...separators][0]).length;
+      return digits.length + (k - 1) * separator.length;
     }
   }
   return 0;
@@ -98,9 +102,30 @@ const LABELS =
   'api[_-]?key|apikey|access[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|' +
   'refresh[_-]?token|private[_-]?key|token|secret|password|passwd';
 
+/** What one pass over a text learns, so most detectors can be skipped without running a regex. */
+interface TextFacts {
+  readonly text: string;
+  readonly digits: number;
+}
+
+function countAsciiDigits(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) n++;
+  }
+  return n;
+}
+
+/** Necessary conditions only: false means no probe of the detector could accept anything. */
+type Screen = (facts: TextFacts) => boolean;
+// The shortest key or labelled value is 15 such characters (xoxb- plus 10).
+const KEY_RUN = /[\w\-./+=~]{15}/;
+const IBAN_START = /[A-Z]{2}\d{2}/;
+
 /** In priority order: when two candidates overlap, the earlier detector wins. */
-const DETECTORS: ReadonlyArray<readonly [PiiPattern, readonly Probe[]]> = [
-  ['api_key', [
+const DETECTORS: ReadonlyArray<readonly [PiiPattern, Screen, readonly Probe[]]> = [
+  ['api_key', (f) => KEY_RUN.test(f.text), [
     key('sk-(?:proj|svcacct|admin|or-v1|ant-[a-z]+\\d*)-[A-Za-z0-9_-]{20,256}', (c) => all(/\d/.test(c.slice(8)), c)),
     key('sk-[A-Za-z0-9]{20,256}', (c) => all(hasDigitAndLetter(c.slice(3)), c)),
     key('gh[pousr]_[A-Za-z0-9]{36,255}'),
@@ -117,13 +142,13 @@ const DETECTORS: ReadonlyArray<readonly [PiiPattern, readonly Probe[]]> = [
       accept: acceptLabelledSecret,
     },
   ]],
-  ['email', [{
+  ['email', (f) => f.text.includes('@'), [{
     regex: /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g,
     accept: acceptEmail,
   }]],
-  ['iban', [{ regex: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}(?![A-Za-z0-9])/g, accept: acceptIban }]],
-  ['credit_card', [{ regex: /(?<![\w-]|\d[.,])\d(?:[ -]?\d){12,18}(?![\w-]|[.,]\d)/g, accept: acceptCard }]],
-  ['ssn', [
+  ['iban', (f) => IBAN_START.test(f.text), [{ regex: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}(?![A-Za-z0-9])/g, accept: acceptIban }]],
+  ['credit_card', (f) => f.digits >= 13, [{ regex: /(?<![\w-]|\d[.,])\d(?:[ -]?\d){12,18}(?![\w-]|[.,]\d)/g, accept: acceptCard }]],
+  ['ssn', (f) => f.digits >= 9, [
     { regex: /(?<![\w.-])\d{3}([- ])\d{2}\1\d{4}(?![\w-]|\.\d)/g, accept: (c) => all(isValidSsnDigits(c.replace(/\D/g, '')), c) },
     {
       regex: /\b(?:ssn|social security(?: number)?)[ \t]{0,2}(?:#|no\.?)?[ \t]{0,2}[:=]?[ \t]{0,2}(\d{9})(?![\w-])/dgi,
@@ -131,7 +156,8 @@ const DETECTORS: ReadonlyArray<readonly [PiiPattern, readonly Probe[]]> = [
       accept: (c) => all(isValidSsnDigits(c), c),
     },
   ]],
-  ['phone', [{
+  // Every accepted number has at least 8 digits (acceptPhone).
+  ['phone', (f) => f.digits >= 8, [{
     regex: new RegExp(
       '(?<![\\w+.\\-/:])(?:' +
         [
@@ -144,7 +170,7 @@ const DETECTORS: ReadonlyArray<readonly [PiiPattern, readonly Probe[]]> = [
     ),
     accept: acceptPhone,
   }]],
-  ['ipv4', [{
+  ['ipv4', (f) => f.digits >= 4 && f.text.includes('.'), [{
     regex: /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g,
     accept: (c) => c.length,
   }]],
@@ -156,10 +182,11 @@ export const MAX_PII_MATCH_CHARS = 512;
 /** Matches for the wanted patterns, sorted by start and never overlapping. */
 export function findPii(text: string, patterns: readonly PiiPattern[]): PiiMatch[] {
   const accepted: PiiMatch[] = [];
-  for (const [pattern, probes] of DETECTORS) {
-    if (!patterns.includes(pattern)) continue;
+  const facts: TextFacts = { text, digits: countAsciiDigits(text) };
+  for (const [pattern, mayMatch, probes] of DETECTORS) {
+    if (!patterns.includes(pattern) || !mayMatch(facts)) continue;
     for (const probe of probes) {
-      for (const m of text.matchAll(probe.regex)) {
+      for (const m of findMatches(probe.regex, text)) {
         const group = probe.valueGroup;
         const value = group === undefined ? m[0] : (m[group] ?? '');
         const start = group === undefined ? m.index : (m.indices?.[group]?.[0] ?? m.index);

@@ -4,6 +4,8 @@
 // "pretend", a lone special token) need company, so "how do I enable developer mode on
 // Android?" or "what is <|im_start|>?" pass. A signal quoted verbatim ("what does 'ignore
 // previous instructions' mean?") counts half: people discussing attacks quote them.
+import { findMatches } from './find-matches.js';
+
 export const INJECTION_THRESHOLD = 1;
 
 export interface InjectionSignal {
@@ -77,7 +79,7 @@ function isQuoted(text: string, start: number, end: number): boolean {
 function findPlainSignals(text: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
   for (const rule of SIGNALS) {
-    for (const m of text.matchAll(rule.regex)) {
+    for (const m of findMatches(rule.regex, text)) {
       const base = typeof rule.weight === 'number' ? rule.weight : rule.weight(m[0]);
       const weight = isQuoted(text, m.index, m.index + m[0].length) ? base / 2 : base;
       signals.push({ name: rule.name, weight, start: m.index, end: m.index + m[0].length });
@@ -89,7 +91,7 @@ function findPlainSignals(text: string): InjectionSignal[] {
 /** Base64 blobs that decode to readable text which itself scores as an instruction. */
 function findEncodedSignals(text: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
-  for (const m of text.matchAll(BASE64_BLOB)) {
+  for (const m of findMatches(BASE64_BLOB, text)) {
     const decoded = Buffer.from(m[0], 'base64').toString('latin1');
     const printable = decoded.replace(/[^\x20-\x7e\n\r\t]/g, '').length;
     if (decoded.length < 20 || printable / decoded.length < 0.9) continue;
