@@ -8,7 +8,6 @@ import { formatConfigIssue } from '../../src/config/config-issue.js';
 import { EMBEDDED_DEMO_SOURCE, embeddedDemoConfigText } from '../../src/config/embedded-demo-config.js';
 import { loadConfigFile, loadConfigOrThrow } from '../../src/config/load-config-file.js';
 import { loadConfigText } from '../../src/config/load-config-text.js';
-import { substitutePlaceholders } from '../../src/config/substitute-placeholders.js';
 import { isSwapgateError } from '../../src/shared/errors.js';
 
 const DEMO_SCRIPT = fileURLToPath(new URL('../../demo/openai-fake-server.mjs', import.meta.url));
@@ -92,17 +91,5 @@ describe('embedded demo config', () => {
   test('paths with spaces and quotes survive', () => {
     const result = loadConfigText(embeddedDemoConfigText("/opt/my node/bin/node", "/home/o'brien/demo server.mjs"), EMBEDDED_DEMO_SOURCE, {});
     expect(result.ok && result.config.models[0]?.cmd.slice(0, 2)).toEqual(['/opt/my node/bin/node', "/home/o'brien/demo server.mjs"]);
-  });
-});
-
-describe('substitutePlaceholders', () => {
-  test.each([
-    ['--port ${PORT}', { PORT: 5801 }, '--port 5801'],
-    ['${PORT}:${PORT}', { PORT: 1 }, '1:1'],
-    ['kill ${PID}', { PID: 42 }, 'kill 42'],
-    ['kill ${PID} on ${PORT}', { PORT: 9 }, 'kill ${PID} on 9'],
-    ['http://h:${PORT}/${MODEL_ID}', { PORT: 2, PID: 3 }, 'http://h:2/${MODEL_ID}'],
-  ])('%s', (text, values, expected) => {
-    expect(substitutePlaceholders(text, values)).toBe(expected);
   });
 });
