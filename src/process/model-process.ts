@@ -34,6 +34,8 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
   /** Cleanup of runs that ended on their own, while any is pending; the next start waits for it. */
   private retiring: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
+  /** The last output of the run stopped last; a stop does not wait for it, shutdown does. */
+  private lastOutput: Promise<void> = Promise.resolve();
   /** Set by shutdown({ force: true }): every stop from then on SIGKILLs at once. */
   private forceStops = false;
   private lastStart: number | null = null;
@@ -206,7 +208,10 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
       this.flight = null;
     }
     this.transition('stopping', reason);
-    if (run !== null) await stopRun(this.ctx, run, force, (line) => this.onLine(run.tail, line));
+    if (run !== null) {
+      await stopRun(this.ctx, run, force, (line) => this.onLine(run.tail, line));
+      this.lastOutput = waitForOutputDrain(run.upstream);
+    }
     if (this.run === run) this.run = null;
     this.transition('stopped', reason, run?.upstream.pid ?? null);
   }
@@ -217,6 +222,7 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
     if (this.stopOp !== null) await this.stopOp.promise;
     if (this.current === 'starting' || this.current === 'ready') await this.beginStop('shutdown').promise;
     if (this.retiring !== null) await this.retiring;
+    await this.lastOutput; // its last words reach the log before the daemon exits
     await this.ctx.registry?.settled(); // a clean shutdown leaves no records behind
     this.transition('shutdown', 'shutdown');
   }

@@ -60,7 +60,7 @@ describe('ModelProcess stop', () => {
     const startedAt = Date.now();
     await rec.proc.stop('unload');
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(290);
-    expect(rec.lines).toContain('SIGTERM ignored');
+    await rec.waitForLine(/^SIGTERM ignored$/);
     expect(isProcessGone(pid)).toBe(true);
   });
 
@@ -93,7 +93,7 @@ describe('ModelProcess stop', () => {
     const escapedPid = readPidLine(rec.lines, 'ESCAPED ');
     strays.push(escapedPid);
     await rec.proc.stop('unload');
-    expect(rec.lines).toContain('SIGTERM ignored');
+    await rec.waitForLine(/^SIGTERM ignored$/);
     await waitFor(() => isProcessGone(escapedPid), { timeoutMs: 2_000, what: 'the escaped child to be killed' });
   });
 

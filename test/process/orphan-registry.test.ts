@@ -211,7 +211,7 @@ describe('OrphanRegistry', () => {
     }
   });
 
-  it('logs what it reaped: count, model ids and pids', async () => {
+  it('logs what it reaped (count, model ids, pids) and warns about what it would not kill', async () => {
     const path = newStatePath();
     const lines: Array<Record<string, unknown>> = [];
     const logger = createLogger({
@@ -220,10 +220,14 @@ describe('OrphanRegistry', () => {
       destination: { write: (chunk: string) => void lines.push(JSON.parse(chunk) as Record<string, unknown>) },
     });
     const fake = await spawnDetachedFake();
-    writeFileSync(path, JSON.stringify({ entries: [{ ...toRecord(fake), ownerPid: null, ownerStartTicks: null }] }));
+    const stranger = await spawnStandInDaemon();
+    const reused = { ...toRecord(fake), modelId: 'reused', pid: stranger.pid, pgid: stranger.pid };
+    writeFileSync(path, JSON.stringify({ entries: [toRecord(fake), reused] }));
 
     await new OrphanRegistry(path, { logger }).reapOrphans();
     expect(lines).toContainEqual(expect.objectContaining({ level: 30, count: 1, models: ['orphan'], pids: [fake.pid] }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, model: 'reused', pid: stranger.pid, reason: 'start-mismatch' }));
+    expect(isProcessGone(stranger.pid)).toBe(false);
   });
 
   it('tolerates a missing or damaged state file', async () => {
