@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import type { Config } from '../config/types.js';
+import type { StateChange } from '../process/types.js';
 import type { LogHub } from '../shared/log-hub.js';
 import type { Logger } from '../shared/logger.js';
 import type { Supervisor } from '../supervisor/types.js';
@@ -92,5 +93,19 @@ export function createApp(deps: AppDeps): SwapgateApp {
 
   app.onError(createErrorHandler(logger));
   app.notFound(createNotFoundHandler());
-  return { app, resolver, close: () => pool.destroy() };
+  // A stop comes only after the model drained; its idle sockets would delay the upstream's exit.
+  const onState = (change: StateChange): void => {
+    if (change.to !== 'stopping') return;
+    const { baseUrl } = supervisor.status(change.modelId);
+    if (baseUrl !== null) pool.drop(baseUrl);
+  };
+  supervisor.on('state', onState);
+  return {
+    app,
+    resolver,
+    close: () => {
+      supervisor.off('state', onState);
+      pool.destroy();
+    },
+  };
 }

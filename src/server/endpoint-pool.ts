@@ -24,6 +24,14 @@ export class EndpointPool {
     return created.endpoint;
   }
 
+  /** Closes one upstream's idle keep-alive sockets: a server being stopped waits for them. */
+  drop(baseUrl: string): void {
+    const known = this.endpoints.get(baseUrl);
+    if (known === undefined) return;
+    known.agent.destroy();
+    this.endpoints.delete(baseUrl);
+  }
+
   destroy(): void {
     for (const { agent } of this.endpoints.values()) agent.destroy();
     this.endpoints.clear();
