@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwapgateError } from '../../src/shared/errors.js';
 import { makeModel } from '../helpers/model-config.js';
 import { readJson, startHarness, type ErrorBody, type Harness } from './harness.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const chat = (model: string, extra: Record<string, unknown> = {}): string => JSON.stringify({ model, messages: [], ...extra });
 

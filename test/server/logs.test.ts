@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogHub, type LogListener } from '../../src/shared/log-hub.js';
 import { makeModel } from '../helpers/model-config.js';
 import { startHarness, type ErrorBody, type Harness } from './harness.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** Counts live subscriptions, so tests can see a disconnected stream unsubscribe. */
 class CountingHub extends LogHub {

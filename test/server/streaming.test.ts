@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamStartError } from '../../src/shared/errors.js';
 import { makeModel } from '../helpers/model-config.js';
 import { parseSse, readJson, startHarness, type Harness } from './harness.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 interface ChunkEvent {
   object: string;
