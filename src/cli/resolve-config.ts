@@ -1,10 +1,10 @@
 // Finds the config to run: --config FILE, else ./config.yaml, else the embedded demo.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EMBEDDED_DEMO_SOURCE, embeddedDemoConfigText } from '../config/embedded-demo-config.js';
 import { loadConfigFile } from '../config/load-config-file.js';
 import { loadConfigText, type LoadResult } from '../config/load-config-text.js';
+import { findPackageFile } from './find-package-file.js';
 
 export interface ConfigSource {
   /** Absolute path, or null for the embedded demo. */
@@ -12,8 +12,7 @@ export interface ConfigSource {
   load(): Promise<LoadResult>;
 }
 
-// dist/cli and src/cli both sit two levels below the package root.
-const DEMO_SCRIPT = fileURLToPath(new URL('../../demo/openai-fake-server.mjs', import.meta.url));
+const DEMO_SCRIPT = 'demo/openai-fake-server.mjs';
 
 export function resolveConfigSource(
   configPath: string | null,
@@ -25,7 +24,7 @@ export function resolveConfigSource(
   if (candidate === null) {
     return {
       path: null,
-      load: async () => loadConfigText(embeddedDemoConfigText(nodePath, DEMO_SCRIPT), EMBEDDED_DEMO_SOURCE, env),
+      load: async () => loadConfigText(embeddedDemoConfigText(nodePath, findPackageFile(DEMO_SCRIPT)), EMBEDDED_DEMO_SOURCE, env),
     };
   }
   const path = resolve(cwd, candidate);

@@ -1,7 +1,9 @@
-// config-schema.json is the source of truth for keys, types and defaults; read it once.
-import { readFileSync } from 'node:fs';
+// config-schema.json is the source of truth for keys, types and defaults. It is imported, not
+// read from disk: the build bundles the daemon into one file (dist/main.js), so a path relative
+// to this module would not hold there.
+import schemaJson from '../../config-schema.json' with { type: 'json' };
 
-/** The parts of JSON Schema this loader reads itself (ajv reads the rest). */
+/** The parts of JSON Schema this loader reads itself (the generated validator checks the rest). */
 export interface JsonSchema {
   readonly type?: string | readonly string[];
   readonly properties?: Readonly<Record<string, JsonSchema>>;
@@ -13,14 +15,10 @@ export interface JsonSchema {
   readonly definitions?: Readonly<Record<string, JsonSchema>>;
 }
 
-// Same relative path from src/config and dist/config.
-const SCHEMA_URL = new URL('../../config-schema.json', import.meta.url);
-
-let cached: JsonSchema | undefined;
+const CONFIG_SCHEMA = schemaJson as JsonSchema;
 
 export function loadConfigSchema(): JsonSchema {
-  cached ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
-  return cached;
+  return CONFIG_SCHEMA;
 }
 
 /** Follows `#/definitions/x` references. */

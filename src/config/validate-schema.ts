@@ -1,27 +1,19 @@
 // Validates plain data against config-schema.json, reports every violation at its position,
 // and removes the bad values so the semantic checks can still run on the rest.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+// The validator is ajv's code generated at build time (scripts/generate-config-validator.mjs):
+// ajv itself is never loaded by the daemon.
+import type { ErrorObject } from 'ajv';
 import type { KeyPath } from './config-issue.js';
 import { describeSchemaError } from './describe-schema-error.js';
 import { isRecord } from './is-record.js';
 import type { IssueCollector } from './issue-collector.js';
-import { loadConfigSchema } from './load-schema.js';
-
-let compiled: ValidateFunction | undefined;
-
-function getValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false }).compile(
-    loadConfigSchema(),
-  );
-  return compiled;
-}
+import { validateConfigSchema } from './validate-config-schema.generated.js';
 
 /** Returns the data with invalid values removed (or emptied). */
 export function validateAgainstSchema(data: unknown, issues: IssueCollector): unknown {
-  const validate = getValidator();
-  let errors = runValidator(validate, data);
+  let errors = runValidator(data);
   // yaml.v3 reads `name: 2024` into a Go string; accept scalars where text is expected.
-  if (errors.filter((error) => coerceToString(data, error)).length > 0) errors = runValidator(validate, data);
+  if (errors.filter((error) => coerceToString(data, error)).length > 0) errors = runValidator(data);
   const located = errors.map((error) => ({ error, path: toKeyPath(data, error.instancePath) }));
   let result = data;
   for (const { error, path } of located) {
@@ -33,8 +25,8 @@ export function validateAgainstSchema(data: unknown, issues: IssueCollector): un
   return result;
 }
 
-function runValidator(validate: ValidateFunction, data: unknown): ErrorObject[] {
-  return validate(data) ? [] : [...(validate.errors ?? [])];
+function runValidator(data: unknown): ErrorObject[] {
+  return validateConfigSchema(data) ? [] : [...(validateConfigSchema.errors ?? [])];
 }
 
 function coerceToString(data: unknown, error: ErrorObject): boolean {
