@@ -71,7 +71,11 @@ class Forwarding implements ClientGoneListener {
       readText(res, (text) => this.fail(upstreamStatus(label, status, text), false));
       return;
     }
-    if (continuation === null) this.io.writeHead(status, buildClientHeaders(res.headers));
+    if (continuation === null || this.io.observer !== null) {
+      const headers = buildClientHeaders(res.headers);
+      this.io.observer?.head(status, headers);
+      if (continuation === null) this.io.writeHead(status, headers);
+    }
     this.settle(null);
     const tagged: Tagged<IncomingMessage> = res;
     tagged[TAG] = this;
@@ -119,12 +123,14 @@ class Forwarding implements ClientGoneListener {
     res.off('close', onUpstreamBroken);
     this.io.sink.off('drain', onSinkDrain);
     if (error !== null) return this.fail(upstreamFailed(this.spec.label, this.spec.logTail(), error), true);
+    this.io.observer?.end();
     this.io.sink.end();
     this.finish();
   }
 
   pipeChunk(res: IncomingMessage, chunk: Buffer): void {
     this.state.bytes += chunk.length;
+    this.io.observer?.chunk(chunk);
     if (!this.io.sink.write(chunk)) res.pause();
   }
 
