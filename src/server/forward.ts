@@ -38,6 +38,8 @@ class Forwarding implements ClientGoneListener {
   private maybeDelivered = false;
   private current: Tagged<ClientRequest> | null = null;
   private upstream: Tagged<IncomingMessage> | null = null;
+  /** The sink is corked until the end of this tick (see pipeChunk). */
+  private corked = false;
 
   constructor(
     private readonly io: ClientIO,
@@ -122,6 +124,8 @@ class Forwarding implements ClientGoneListener {
     res.off('error', onUpstreamBroken);
     res.off('close', onUpstreamBroken);
     this.io.sink.off('drain', onSinkDrain);
+    // Corks are counted on the socket itself, which outlives this response (keep-alive).
+    this.uncork();
     if (error !== null) return this.fail(upstreamFailed(this.spec.label, this.spec.logTail(), error), true);
     this.io.observer?.end();
     this.io.sink.end();
@@ -131,7 +135,21 @@ class Forwarding implements ClientGoneListener {
   pipeChunk(res: IncomingMessage, chunk: Buffer): void {
     this.state.bytes += chunk.length;
     this.io.observer?.chunk(chunk);
-    if (!this.io.sink.write(chunk)) res.pause();
+    const sink = this.io.sink;
+    // One socket read can hold hundreds of SSE events, each a 'data' event: corked until the
+    // end of the tick, they reach the client in one write instead of one syscall per event.
+    if (!this.corked) {
+      this.corked = true;
+      sink.cork();
+      process.nextTick(uncorkForwarding, this);
+    }
+    if (!sink.write(chunk)) res.pause();
+  }
+
+  uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.io.sink.uncork();
   }
 
   resumeUpstream(): void {
@@ -185,6 +203,7 @@ class Forwarding implements ClientGoneListener {
     if (!this.settled) return this.settle(error);
     // The client already has a head: all that is left is to cut the stream short.
     this.state.log.warn({ code: error.code, model: this.spec.label, err: error.cause ?? error }, error.message);
+    this.uncork();
     this.io.sink.destroy();
   }
 }
@@ -210,6 +229,9 @@ function onUpstreamEnd(this: Tagged<IncomingMessage>): void {
 }
 function onUpstreamBroken(this: Tagged<IncomingMessage>, error?: Error): void {
   this[TAG]?.endPipe(error ?? new Error('upstream response closed before its end'));
+}
+function uncorkForwarding(forwarding: Forwarding): void {
+  forwarding.uncork();
 }
 function onSinkDrain(this: Tagged<ResponseSinkLike>): void {
   this[TAG]?.resumeUpstream();
