@@ -2,12 +2,15 @@
 // through the minimal node:http proxy, and through swapgate; autocannon at c=1 and c=32.
 // Runs are interleaved (direct, minimal, swapgate, direct, ...) so drift hits all three alike,
 // and ratios / added latency are taken per round before the median.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chatBody } from './lib/http-client.mjs';
 import { assertClean, runLoad } from './lib/load.mjs';
 import { startMinimalProxy } from './minimal-proxy.mjs';
 import { startFakeUpstream, stopProcess } from './lib/processes.mjs';
 import { makeFigure } from './lib/report.mjs';
-import { fakeModel, makeConfig, startSwapgate, warmUp } from './lib/swapgate.mjs';
+import { PRODUCTION_LOGGING, fakeModel, makeConfig, startSwapgate, warmUp } from './lib/swapgate.mjs';
 
 export const name = 'proxy';
 export const title = 'proxy overhead (non-streaming)';
@@ -20,7 +23,7 @@ export async function run(ctx) {
   const notes = [];
   const upstream = await startFakeUpstream({ model: 'a' });
   const minimal = await startMinimalProxy(upstream.url);
-  const gate = ctx.withDaemon ? await startSwapgate(makeConfig({ a: fakeModel('a') })) : null;
+  const gate = ctx.withDaemon ? await startSwapgate(makeConfig({ a: fakeModel('a') }, PRODUCTION_LOGGING), { discardStdout: true }) : null;
   try {
     if (gate !== null) await warmUp(gate, 'a');
     const targets = [{ id: 'direct', url: upstream.url }, { id: 'minimal', url: minimal.url }];
@@ -42,12 +45,23 @@ export async function run(ctx) {
         }
       }
     }
+    if (gate !== null) notes.push(await describeProductionLogging(gate));
     return { figures: makeFigures(samples, gate !== null), notes, raw: samples };
   } finally {
     if (gate !== null) await gate.stop();
     await stopProcess(minimal.child);
     await upstream.stop();
   }
+}
+
+// The figures are only meaningful if the daemon really logged and audited every request.
+async function describeProductionLogging(gate) {
+  await sleep(500); // the audit log flushes every 200 ms
+  const path = join(gate.dir, PRODUCTION_LOGGING.audit.path);
+  const records = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
+  return records > 0
+    ? `swapgate ran with the per-request log line (logLevel info, to stdout) and wrote ${records.toLocaleString('en-US')} audit records`
+    : `WARNING: swapgate wrote no audit records to ${path}: its rows measure a daemon without an audit log`;
 }
 
 function makeFigures(samples, withDaemon) {

@@ -33,8 +33,8 @@ export function spawnLogged(command, args, options = {}) {
       }
     });
   };
-  keep(child.stdout);
-  keep(child.stderr);
+  if (child.stdout) keep(child.stdout);
+  if (child.stderr) keep(child.stderr);
   return child;
 }
 

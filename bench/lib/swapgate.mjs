@@ -53,11 +53,17 @@ async function waitForListenPort(child, timeoutMs) {
   throw new Error(`swapgate ${why}:\n${describeTail(child)}`);
 }
 
-export async function startSwapgate(config, { startTimeoutMs = 20_000 } = {}) {
+// The per-request log line and an audit record of every inference request, as a daemon runs in
+// production; the lines go to the daemon's stdout, which is discarded (not read by the bench).
+export const PRODUCTION_LOGGING = { logLevel: 'info', logToStdout: 'proxy', audit: { path: 'audit.jsonl' } };
+
+/** `discardStdout`: the daemon's stdout goes to /dev/null (for PRODUCTION_LOGGING). */
+export async function startSwapgate(config, { startTimeoutMs = 20_000, discardStdout = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'swapgate-bench-'));
   const configPath = join(dir, 'config.yaml');
   writeFileSync(configPath, stringify(config));
-  const child = spawnLogged(process.execPath, [daemonPath, '--config', configPath, '--listen', '127.0.0.1:0'], { cwd: dir });
+  const stdio = ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'];
+  const child = spawnLogged(process.execPath, [daemonPath, '--config', configPath, '--listen', '127.0.0.1:0'], { cwd: dir, stdio });
   try {
     const port = await waitForListenPort(child, startTimeoutMs);
     const url = `http://127.0.0.1:${port}`;

@@ -10,7 +10,7 @@ import type { AuditConfig } from '../config/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { createDeferred, type Deferred } from '../shared/deferred.js';
 import { SwapgateError } from '../shared/errors.js';
-import { GENESIS_HASH, getEntryFields, getSystemFields, hashText, sealRecord, type AuditEntry, type RecordFields } from './audit-record.js';
+import { GENESIS_HASH, getSystemFields, hashText, renderEntry, sealText, type AuditEntry } from './audit-record.js';
 import { formatUtcDate, listAuditSegments, rotateAuditFile, selectExpiredSegments } from './audit-rotate.js';
 import { readChainTail, type ChainTail } from './audit-tail.js';
 
@@ -32,6 +32,8 @@ export interface AuditWarning {
 
 export interface AuditLog {
   record(entry: AuditEntry, options?: { readonly flush?: boolean }): Promise<void>;
+  /** record() for callers that do not wait: no promise is made; failures reach onError only. */
+  append(entry: AuditEntry): void;
   /** Writes everything queued. */
   flush(): Promise<void>;
   /** Flushes, then closes the file; later records reject. */
@@ -42,8 +44,10 @@ export interface AuditLog {
 interface Pending {
   readonly tsMs: number;
   readonly sync: boolean;
-  readonly fields: (seq: number) => RecordFields;
-  readonly done: Deferred<void>;
+  /** The record's JSON text (without prev_hash and hash) for its sequence number. */
+  readonly render: (seq: number) => string;
+  /** Absent for append(): nobody waits. */
+  readonly done: Deferred<void> | null;
 }
 
 function auditError(path: string, what: string, cause?: unknown): SwapgateError {
@@ -77,8 +81,9 @@ export async function openAuditLog(options: AuditLogOptions): Promise<{ log: Aud
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const seal = (fields: (seq: number) => RecordFields): string => {
-    const line = sealRecord(fields(seq), config.immutable ? prevHash : null);
+  const seal = (render: (seq: number) => string): string => {
+    const plain = render(seq);
+    const line = config.immutable ? sealText(plain, prevHash) : plain;
     seq += 1;
     prevHash = hashText(line);
     return line;
@@ -97,7 +102,7 @@ export async function openAuditLog(options: AuditLogOptions): Promise<{ log: Aud
       const last = (await readChainTail(segment.path)).lastLine;
       await unlink(segment.path);
       const detail = { segment: segment.name, last_hash: last === null ? null : hashText(last) };
-      lines.push(seal((n) => getSystemFields('retention', tsMs, n, detail)));
+      lines.push(seal((n) => JSON.stringify(getSystemFields('retention', tsMs, n, detail))));
     }
   };
 
@@ -118,15 +123,15 @@ export async function openAuditLog(options: AuditLogOptions): Promise<{ log: Aud
           await writeLines();
           await rotate(date, item.tsMs, lines);
         }
-        lines.push(seal(item.fields));
+        lines.push(seal(item.render));
       }
       await writeLines();
       if (syncOnFlush && batch.some((item) => item.sync)) await handle.datasync();
-      for (const item of batch) item.done.resolve();
+      for (const item of batch) item.done?.resolve();
     } catch (error) {
       const failure = auditError(path, 'write failed', error);
       onError(failure);
-      for (const item of batch) item.done.reject(failure);
+      for (const item of batch) item.done?.reject(failure);
     }
   };
 
@@ -135,13 +140,9 @@ export async function openAuditLog(options: AuditLogOptions): Promise<{ log: Aud
     return writing;
   };
 
-  const enqueue = (fields: (tsMs: number, seq: number) => RecordFields, flush: boolean): Promise<void> => {
-    if (closed) return Promise.reject(auditError(path, 'record after close'));
+  const enqueue = (render: (tsMs: number) => (seq: number) => string, flush: boolean, done: Deferred<void> | null): void => {
     const tsMs = clock.now();
-    const done = createDeferred<void>();
-    // Failures also reach onError; this keeps an un-awaited record() from being an unhandled rejection.
-    done.promise.catch(() => undefined);
-    queue.push({ tsMs, sync: flush, fields: (n) => fields(tsMs, n), done });
+    queue.push({ tsMs, sync: flush, render: render(tsMs), done });
     if (flush) void kick();
     else if (timer === null) {
       timer = clock.setTimeout(() => {
@@ -149,6 +150,14 @@ export async function openAuditLog(options: AuditLogOptions): Promise<{ log: Aud
         void kick();
       }, config.flushIntervalMs);
     }
+  };
+
+  const enqueueAwaited = (render: (tsMs: number) => (seq: number) => string, flush: boolean): Promise<void> => {
+    if (closed) return Promise.reject(auditError(path, 'record after close'));
+    const done = createDeferred<void>();
+    // Failures also reach onError; this keeps an un-awaited record() from being an unhandled rejection.
+    done.promise.catch(() => undefined);
+    enqueue(render, flush, done);
     return done.promise;
   };
 
@@ -163,11 +172,15 @@ export async function openAuditLog(options: AuditLogOptions): Promise<{ log: Aud
       skippedBytes: fragment.bytes,
     });
     const detail = { skipped_lines: fragment.lines, skipped_bytes: fragment.bytes, skipped_sha256: fragment.sha256 };
-    await enqueue((tsMs, n) => getSystemFields('recovered', tsMs, n, detail), true);
+    await enqueueAwaited((tsMs) => (n) => JSON.stringify(getSystemFields('recovered', tsMs, n, detail)), true);
   }
 
   const log: AuditLog = {
-    record: (entry, recordOptions) => enqueue((tsMs, n) => getEntryFields(entry, tsMs, n), recordOptions?.flush === true),
+    record: (entry, recordOptions) => enqueueAwaited((tsMs) => renderEntry(entry, tsMs), recordOptions?.flush === true),
+    append(entry) {
+      if (closed) onError(auditError(path, 'record after close'));
+      else enqueue((tsMs) => renderEntry(entry, tsMs), false, null);
+    },
     flush: kick,
     async close() {
       if (closed) return;

@@ -2,7 +2,7 @@
 // of the previous line, 64 zeros for the first) and hash (SHA-256 of the line as serialized
 // without "hash", which is always the last key), so an edited, removed or inserted line breaks
 // the chain. Records hold who/what/outcome only: never prompts, answers, keys or matched text.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Decision } from './types.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -30,8 +30,9 @@ export interface AuditEntry {
 
 export type RecordFields = Record<string, unknown>;
 
+// One-shot hash: no Hash object per call (two hashes per record on the request path).
 export function hashText(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 function toDecisionFields(d: Decision): RecordFields {
@@ -47,9 +48,12 @@ function toDecisionFields(d: Decision): RecordFields {
 }
 
 export function getEntryFields(entry: AuditEntry, tsMs: number, seq: number): RecordFields {
+  return { ts: new Date(tsMs).toISOString(), seq, ...getEntryBody(entry) };
+}
+
+/** Everything of an entry's record after ts and seq. */
+function getEntryBody(entry: AuditEntry): RecordFields {
   return {
-    ts: new Date(tsMs).toISOString(),
-    seq,
     event: entry.event ?? 'request',
     request_id: entry.requestId ?? null,
     key_name: entry.keyName ?? null,
@@ -71,14 +75,33 @@ export function getSystemFields(event: 'retention' | 'recovered', tsMs: number, 
   return { ts: new Date(tsMs).toISOString(), seq, event, [event]: detail };
 }
 
+/**
+ * An entry serialized when it is recorded, so the queue holds two strings rather than the
+ * request's objects; render(seq) is the same text as JSON.stringify(getEntryFields(…)).
+ */
+export function renderEntry(entry: AuditEntry, tsMs: number): (seq: number) => string {
+  const head = `{"ts":"${new Date(tsMs).toISOString()}","seq":`;
+  const tail = `,${JSON.stringify(getEntryBody(entry)).slice(1)}`;
+  return (seq) => `${head}${seq}${tail}`;
+}
+
 /** The line to append; prevHash null writes a plain (unchained) record. */
 export function sealRecord(fields: RecordFields, prevHash: string | null): string {
   const plain = JSON.stringify(fields);
   if (prevHash === null) return plain;
-  // Same text as stringifying { ...fields, prev_hash } (fields never holds prev_hash), without the copy.
-  const body = plain === '{}' || 'prev_hash' in fields
-    ? JSON.stringify({ ...fields, prev_hash: prevHash })
-    : `${plain.slice(0, -1)},"prev_hash":"${prevHash}"}`;
+  if (plain === '{}' || 'prev_hash' in fields) return appendHash(JSON.stringify({ ...fields, prev_hash: prevHash }));
+  return sealText(plain, prevHash);
+}
+
+/**
+ * Chains a record already serialized as a non-empty JSON object without prev_hash: the same
+ * text as sealRecord gives for its fields, without parsing or copying them.
+ */
+export function sealText(plain: string, prevHash: string): string {
+  return appendHash(`${plain.slice(0, -1)},"prev_hash":"${prevHash}"}`);
+}
+
+function appendHash(body: string): string {
   return `${body.slice(0, -1)},"hash":"${hashText(body)}"}`;
 }
 

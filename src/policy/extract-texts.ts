@@ -118,7 +118,8 @@ export interface JsonEdit {
 
 /** Copies only the containers on each edited path; everything else is shared with `body`. */
 export function applyJsonEdits(body: unknown, edits: readonly JsonEdit[]): unknown {
-  const copies = new WeakSet<object>();
+  // A Set, not a WeakSet: it lives for this call only, and weak collections cost the GC more.
+  const copies = new Set<object>();
   const copyOnce = (value: object): Json | unknown[] => {
     if (copies.has(value)) return value as Json | unknown[];
     const copy = Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Json) };

@@ -51,10 +51,20 @@ export class WebSink extends PassThrough {
   }
 }
 
+/** Sees a forwarded upstream response as it passes, without holding or changing it. */
+export interface ResponseObserver {
+  head(status: number, headers: OutgoingHttpHeaders): void;
+  chunk(chunk: Buffer): void;
+  /** The upstream response ended completely (not called when it broke off). */
+  end(): void;
+}
+
 // Created per proxied request; the abort machinery is made only when someone asks for it.
 export class ClientIO implements ClientGoneListener {
   /** Where the response is written: the client's own sink, or one interposed in front of it. */
   sink: ResponseSink;
+  /** Told about the forwarded response (usage metering): cheaper than interposing a sink. */
+  observer: ResponseObserver | null = null;
   private readonly clientSink: ResponseSink;
   private controller: AbortController | null = null;
   private goneListener: ClientGoneListener | null = null;

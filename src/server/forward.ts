@@ -38,6 +38,8 @@ class Forwarding implements ClientGoneListener {
   private maybeDelivered = false;
   private current: Tagged<ClientRequest> | null = null;
   private upstream: Tagged<IncomingMessage> | null = null;
+  /** The sink is corked until the end of this tick (see pipeChunk). */
+  private corked = false;
 
   constructor(
     private readonly io: ClientIO,
@@ -71,7 +73,11 @@ class Forwarding implements ClientGoneListener {
       readText(res, (text) => this.fail(upstreamStatus(label, status, text), false));
       return;
     }
-    if (continuation === null) this.io.writeHead(status, buildClientHeaders(res.headers));
+    if (continuation === null || this.io.observer !== null) {
+      const headers = buildClientHeaders(res.headers);
+      this.io.observer?.head(status, headers);
+      if (continuation === null) this.io.writeHead(status, headers);
+    }
     this.settle(null);
     const tagged: Tagged<IncomingMessage> = res;
     tagged[TAG] = this;
@@ -118,14 +124,32 @@ class Forwarding implements ClientGoneListener {
     res.off('error', onUpstreamBroken);
     res.off('close', onUpstreamBroken);
     this.io.sink.off('drain', onSinkDrain);
+    // Corks are counted on the socket itself, which outlives this response (keep-alive).
+    this.uncork();
     if (error !== null) return this.fail(upstreamFailed(this.spec.label, this.spec.logTail(), error), true);
+    this.io.observer?.end();
     this.io.sink.end();
     this.finish();
   }
 
   pipeChunk(res: IncomingMessage, chunk: Buffer): void {
     this.state.bytes += chunk.length;
-    if (!this.io.sink.write(chunk)) res.pause();
+    this.io.observer?.chunk(chunk);
+    const sink = this.io.sink;
+    // One socket read can hold hundreds of SSE events, each a 'data' event: corked until the
+    // end of the tick, they reach the client in one write instead of one syscall per event.
+    if (!this.corked) {
+      this.corked = true;
+      sink.cork();
+      process.nextTick(uncorkForwarding, this);
+    }
+    if (!sink.write(chunk)) res.pause();
+  }
+
+  uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.io.sink.uncork();
   }
 
   resumeUpstream(): void {
@@ -179,6 +203,7 @@ class Forwarding implements ClientGoneListener {
     if (!this.settled) return this.settle(error);
     // The client already has a head: all that is left is to cut the stream short.
     this.state.log.warn({ code: error.code, model: this.spec.label, err: error.cause ?? error }, error.message);
+    this.uncork();
     this.io.sink.destroy();
   }
 }
@@ -204,6 +229,9 @@ function onUpstreamEnd(this: Tagged<IncomingMessage>): void {
 }
 function onUpstreamBroken(this: Tagged<IncomingMessage>, error?: Error): void {
   this[TAG]?.endPipe(error ?? new Error('upstream response closed before its end'));
+}
+function uncorkForwarding(forwarding: Forwarding): void {
+  forwarding.uncork();
 }
 function onSinkDrain(this: Tagged<ResponseSinkLike>): void {
   this[TAG]?.resumeUpstream();

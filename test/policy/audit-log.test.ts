@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditConfig } from '../../src/config/types.js';
 import { createKeyring, extractPresentedKey } from '../../src/policy/api-keys.js';
 import { openAuditLog, type AuditLogOptions } from '../../src/policy/audit-log.js';
-import { GENESIS_HASH, type AuditEntry } from '../../src/policy/audit-record.js';
+import { GENESIS_HASH, getEntryFields, renderEntry, sealRecord, sealText, type AuditEntry } from '../../src/policy/audit-record.js';
 import { formatVerifyResult, verifyAuditChain, verifyAuditFile } from '../../src/policy/audit-verify.js';
 import type { Clock } from '../../src/shared/clock.js';
 
@@ -122,6 +122,33 @@ describe('audit log writing', () => {
     expect(text).toContain('"key_name":"alice"');
     expect(text).not.toContain('sk-secret');
     expect((await verifyAuditFile(path)).ok).toBe(true);
+  });
+
+  it('append() queues like record() and its records chain and verify the same way', async () => {
+    const clock = createFakeClock('2026-11-20T10:00:00Z');
+    const errors: unknown[] = [];
+    const { log } = await open(clock, { onError: (e) => errors.push(e) });
+    log.append(entry(1));
+    const flushed = log.record(entry(2), { flush: true });
+    await flushed;
+    expect((await readLines()).map((l) => JSON.parse(l).request_id)).toEqual(['req-1', 'req-2']);
+    await log.close();
+    log.append(entry(3)); // after close: reported, never thrown
+    expect(errors).toEqual([expect.objectContaining({ code: 'internal' })]);
+    expect(await verifyAuditFile(path)).toMatchObject({ ok: true, records: 2 });
+  });
+
+  it('renders an entry at record time to exactly the text sealRecord makes of its fields', () => {
+    const tsMs = Date.parse('2026-11-20T10:00:00.123Z');
+    const full = entry(7, {
+      policy: [{ policyId: 'p"1', ruleIndex: 2, ruleType: 'content_filter', action: 'block', direction: 'response', matches: 1 }],
+      admin: { action: 'unload', target: 'x' },
+    });
+    for (const e of [full, entry(8), { event: 'auth_failure' as const }]) {
+      const fields = getEntryFields(e, tsMs, 41);
+      expect(renderEntry(e, tsMs)(41)).toBe(JSON.stringify(fields));
+      expect(sealText(renderEntry(e, tsMs)(41), GENESIS_HASH)).toBe(sealRecord(fields, GENESIS_HASH));
+    }
   });
 
   it('continues the chain after a restart', async () => {

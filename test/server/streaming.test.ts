@@ -1,5 +1,5 @@
 // Streaming over real sockets: unbuffered delivery, client disconnects, loading-state frames.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamStartError } from '../../src/shared/errors.js';
 import { makeModel } from '../helpers/model-config.js';
@@ -68,6 +68,35 @@ describe('streaming', () => {
     await readUntil(reader, seen, (t) => t.includes('[DONE]'));
     expect(contentOf(parseSse(seen.text))).toBe(Array.from({ length: 10 }, (_, i) => `tok${i} `).join(''));
     await waitFor(() => h.stub.inFlight('stream') === 0, { what: 'lease release' });
+  });
+
+  it('a burst of events arrives whole and in order, and the kept-alive connection serves the next request', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const send = (body: string): Promise<{ res: IncomingMessage; text: string; reused: boolean }> =>
+        new Promise((resolve, reject) => {
+          const req = httpRequest(`${h.url}/v1/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => resolve({ res, text, reused: req.reusedSocket }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      // 300 events written back to back: the proxy reads many per socket read and writes them coalesced.
+      const burst = await send(streamBody('stream', { fake_chunks: 300, fake_chunk_delay_ms: 0 }));
+      expect(burst.res.statusCode).toBe(200);
+      const events = parseSse(burst.text);
+      expect(contentOf(events)).toBe(Array.from({ length: 300 }, (_, i) => `tok${i} `).join(''));
+      expect(events.at(-1)).toBe('[DONE]');
+      const next = await send(JSON.stringify({ model: 'stream', messages: [{ role: 'user', content: 'again' }] }));
+      expect(next.res.statusCode).toBe(200);
+      expect(next.reused).toBe(true);
+      expect(JSON.parse(next.text)).toMatchObject({ object: 'chat.completion' });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('streams in-process too (app.request)', async () => {

@@ -25,6 +25,8 @@ export interface AuditRecorderOptions {
 
 type Event = NonNullable<AuditEntry['event']>;
 
+const DONE = Promise.resolve();
+
 function classify(request: GovernedRequest, status: number, logAllAccess: boolean): Event | null {
   const { state } = request;
   if (status === 401) return logAllAccess ? 'auth_failure' : null;
@@ -38,10 +40,16 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
   const { shared, logger, now } = options;
   const { log, config } = shared;
 
-  const write = (entry: AuditEntry, flush: boolean, reqId: string | null): Promise<void> =>
-    log.record(entry, { flush }).catch((error: unknown) => {
+  // Only a flushed record is waited for; a failed batched write reaches the log's onError.
+  const write = (entry: AuditEntry, flush: boolean, reqId: string | null): Promise<void> => {
+    if (!flush) {
+      log.append(entry);
+      return DONE;
+    }
+    return log.record(entry, { flush }).catch((error: unknown) => {
       logger.warn({ err: error, reqId, event: entry.event }, 'audit record dropped');
     });
+  };
 
   return {
     shared,

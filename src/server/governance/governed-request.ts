@@ -28,14 +28,11 @@ export class GovernedRequest {
   ) {}
 }
 
-const tracked = new WeakMap<RequestState, GovernedRequest>();
-
 /** The request's governance record, created on first use. */
 export function getGovernedRequest(state: RequestState): GovernedRequest {
-  let governed = tracked.get(state);
-  if (governed === undefined) {
-    governed = new GovernedRequest(state, state.node?.incoming.socket.remoteAddress ?? null);
-    tracked.set(state, governed);
-  }
+  const existing = state.governed;
+  if (existing instanceof GovernedRequest) return existing;
+  const governed = new GovernedRequest(state, state.node?.incoming.socket.remoteAddress ?? null);
+  state.governed = governed;
   return governed;
 }

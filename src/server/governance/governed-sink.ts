@@ -18,7 +18,7 @@ import { internalError } from '../http-errors.js';
 import { brokenOffError, unreadableAnswerError } from './governance-errors.js';
 import type { GovernedRequest } from './governed-request.js';
 import { logDecisions } from './log-decisions.js';
-import { createJsonUsageReader, createSseUsageReader, getUsageTokens, parseJson, type UsageReader } from './usage-tokens.js';
+import { createJsonUsageReader, createSseUsageReader, getUsageTokens, parseJson, readJsonUsage, type UsageReader } from './usage-tokens.js';
 
 export interface SinkPlan {
   readonly request: GovernedRequest;
@@ -191,7 +191,7 @@ export class GovernedSink extends Writable {
         body = Buffer.from(JSON.stringify(parsed));
       }
     }
-    if (plan.meterUsage) request.tokens = getUsageTokens(parsed ?? parseJson(raw));
+    if (plan.meterUsage) request.tokens = parsed === undefined ? readJsonUsage(raw) : getUsageTokens(parsed);
     if (plan.store !== null && this.status === 200) plan.store({ status: this.status, headers: pickCacheHeaders(toEntries(headers)), body });
     headers['content-length'] = body.length;
     this.sendHead(this.status, headers);

@@ -17,6 +17,7 @@ import { passthroughForbiddenError } from './governance-errors.js';
 import { GovernedSink } from './governed-sink.js';
 import { getGovernedRequest, type GovernedRequest } from './governed-request.js';
 import { logDecisions } from './log-decisions.js';
+import { createUsageObserver } from './usage-observer.js';
 import { checkResponseInspectable } from './response-formats.js';
 
 type JsonObject = Record<string, unknown>;
@@ -119,7 +120,10 @@ export function createProxyGovernance(parts: ProxyGovernanceParts): ProxyGoverna
       }
 
       const meterUsage = recorder !== null;
-      if (inspect === null && store === null && !meterUsage) return { answered: false, body: forwarded, headWritten: HEAD_WRITTEN };
+      if (inspect === null && store === null) {
+        if (meterUsage) io.observer = createUsageObserver(request);
+        return { answered: false, body: forwarded, headWritten: HEAD_WRITTEN };
+      }
       // The engine reads plain JSON and SSE: the upstream must not compress what it inspects.
       if (inspect !== null) delete state.headers['accept-encoding'];
       const sink = new GovernedSink(io.sink, state, {

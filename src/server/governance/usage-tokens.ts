@@ -32,6 +32,60 @@ export function parseJson(raw: Buffer): unknown {
   }
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const USAGE_KEY = Buffer.from('"usage"');
+
+/** Index just past the JSON string that starts at `start` (a quote), or -1. */
+function skipString(raw: Buffer, start: number): number {
+  for (let i = start + 1; i < raw.length; i++) {
+    const byte = raw[i];
+    if (byte === BACKSLASH) i++;
+    else if (byte === QUOTE) return i + 1;
+  }
+  return -1;
+}
+
+/** The object value starting at `start` ("{"), as its source bytes, or null. */
+function sliceObject(raw: Buffer, start: number): Buffer | null {
+  let depth = 0;
+  for (let i = start; i < raw.length; i++) {
+    const byte = raw[i];
+    if (byte === QUOTE) {
+      i = skipString(raw, i) - 1;
+      if (i < 0) return null;
+    } else if (byte === 0x7b) depth++;
+    else if (byte === 0x7d && --depth === 0) return raw.subarray(start, i + 1);
+  }
+  return null;
+}
+
+function isEscapedQuote(raw: Buffer, quote: number): boolean {
+  let backslashes = 0;
+  for (let i = quote - 1; i >= 0 && raw[i] === BACKSLASH; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/**
+ * Usage of a JSON answer without parsing the whole answer: the last "usage" key whose value is
+ * an object (OpenAI and llama-server put it at the top level, after the choices). Falls back
+ * to a full parse when no such key is found.
+ */
+export function readJsonUsage(raw: Buffer): AuditTokens | null {
+  let at = raw.lastIndexOf(USAGE_KEY);
+  while (at >= 0) {
+    if (!isEscapedQuote(raw, at)) {
+      let i = at + USAGE_KEY.length;
+      while (i < raw.length && (raw[i] === 0x20 || raw[i] === 0x0a || raw[i] === 0x0d || raw[i] === 0x09 || raw[i] === 0x3a)) i++;
+      const value = raw[i] === 0x7b ? sliceObject(raw, i) : null;
+      const usage = value === null ? undefined : parseJson(value);
+      if (usage !== undefined) return getUsageTokens({ usage });
+    }
+    at = at === 0 ? -1 : raw.lastIndexOf(USAGE_KEY, at - 1);
+  }
+  return getUsageTokens(parseJson(raw));
+}
+
 export function createJsonUsageReader(): UsageReader {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -40,7 +94,7 @@ export function createJsonUsageReader(): UsageReader {
       size += chunk.length;
       if (size <= JSON_LIMIT_BYTES) chunks.push(chunk);
     },
-    read: () => (size > JSON_LIMIT_BYTES ? null : getUsageTokens(parseJson(Buffer.concat(chunks)))),
+    read: () => (size > JSON_LIMIT_BYTES ? null : readJsonUsage(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))),
   };
 }
 
