@@ -99,8 +99,11 @@ function onResponseClose(this: TaggedResponse): void {
   if (tag === undefined) return;
   this[TAG] = undefined;
   const aborted = !this.writableFinished;
-  if (aborted) tag.state.clientGoneListener?.onClientGone();
-  tag.writeLine(tag.state, this.headersSent ? this.statusCode : 499, aborted);
+  const { state } = tag;
+  if (aborted) state.clientGoneListener?.onClientGone();
+  const status = this.headersSent ? this.statusCode : 499;
+  tag.writeLine(state, status, aborted);
+  if (state.onClosed !== null) process.nextTick(state.onClosed, state, status);
 }
 
 function toNodeHeaders(headers: Headers): IncomingHttpHeaders {

@@ -13,7 +13,7 @@ import {
   type RateLimiter,
 } from '../../policy/rate-limiter.js';
 import { isSwapgateError } from '../../shared/errors.js';
-import { getHeader, type AppContext, type AppEnv } from '../app-env.js';
+import { getHeader, type AppContext, type AppEnv, type RequestState } from '../app-env.js';
 import { isAdminPath } from './admin-routes.js';
 import type { AuditRecorder } from './audit-recorder.js';
 import { getGovernedRequest, type GovernedRequest } from './governed-request.js';
@@ -51,6 +51,12 @@ export function createGovernanceMiddleware(parts: GovernanceMiddlewareParts): Mi
     if (!result.ok) throw createRateLimitedError(result);
   };
 
+  // Recorded when the response is really over (streams included), with what the client got,
+  // once every 'close' listener ran (a cut stream's governor has reported its decisions).
+  const recordClosed = (state: RequestState, status: number): void => {
+    if (recorder !== null) void recorder.finish(getGovernedRequest(state), status);
+  };
+
   // Not async (a throw still reaches onError through hono's compose): one microtask less.
   return function governance(c, next) {
     const state = c.get('state');
@@ -63,11 +69,8 @@ export function createGovernanceMiddleware(parts: GovernanceMiddlewareParts): Mi
       throw error;
     }
     if (recorder === null) return next();
-    const outgoing = state.node?.outgoing;
-    if (outgoing === undefined) return recordInProcess(c, next, request, recorder);
-    // Recorded when the response is really over (streams included), with what the client got;
-    // after the other 'close' listeners, so a cut stream's governor has reported its decisions.
-    outgoing.once('close', () => queueMicrotask(() => void recorder.finish(request, outgoing.headersSent ? outgoing.statusCode : 499)));
+    if (state.node === null) return recordInProcess(c, next, request, recorder);
+    state.onClosed = recordClosed;
     return next();
   };
 }
