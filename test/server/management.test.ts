@@ -140,8 +140,7 @@ describe('management routes', () => {
     expect(root.headers.get('location')).toBe('/ui/');
     const ui = await h.swapgate.app.request('/ui/');
     expect(ui.headers.get('content-type')).toContain('text/html');
-    const html = await ui.text();
-    expect(html).toContain('zeta (Zeta 7B)');
-    expect(html).not.toContain('hidden');
+    // The page is a static shell; its model list comes from /ui/events (test/ui/ui-routes.test.ts).
+    expect(await ui.text()).toContain('<title>swapgate</title>');
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../../policy/rate-limiter.js';
 import { isSwapgateError } from '../../shared/errors.js';
 import { getHeader, type AppContext, type AppEnv, type RequestState } from '../app-env.js';
+import { isUiShellPath } from '../ui/ui-shell-paths.js';
 import { isAdminPath } from './admin-routes.js';
 import type { AuditRecorder } from './audit-recorder.js';
 import { getGovernedRequest, type GovernedRequest } from './governed-request.js';
@@ -60,7 +61,8 @@ export function createGovernanceMiddleware(parts: GovernanceMiddlewareParts): Mi
   // Not async (a throw still reaches onError through hono's compose): one microtask less.
   return function governance(c, next) {
     const state = c.get('state');
-    if (state.path === '/health' || state.method === 'OPTIONS') return next();
+    // The UI's page shell holds no data: it must load without a key, so a user can paste one.
+    if (state.path === '/health' || state.method === 'OPTIONS' || isUiShellPath(state.path)) return next();
     const request = getGovernedRequest(state);
     try {
       admitCaller(request);

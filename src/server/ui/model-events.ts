@@ -1,0 +1,69 @@
+// GET /ui/events for the web UI: the model list with each model's state, then one line per
+// state change, as NDJSON. A stream rather than polling /running: the UI stays live without
+// writing a request log line every few seconds, and it needs no state kept on the server.
+import type { Config } from '../../config/types.js';
+import type { ProcessState, StateChange } from '../../process/types.js';
+import type { Supervisor } from '../../supervisor/types.js';
+
+export interface UiModel {
+  readonly id: string;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly aliases: readonly string[];
+  /** The peer serving it, or null for a local model. */
+  readonly peer: string | null;
+  /** null for a peer's model (its state is the peer's business). */
+  readonly state: ProcessState | null;
+}
+
+export type ModelEvent =
+  | { readonly type: 'snapshot'; readonly models: readonly UiModel[] }
+  | { readonly type: 'state'; readonly model: string; readonly from: ProcessState; readonly to: ProcessState; readonly reason: string };
+
+/** What /v1/models lists (unlisted models stay out), with the exact process state. */
+export function listUiModels(config: Config, supervisor: Supervisor): UiModel[] {
+  const stateOf = new Map(supervisor.statuses().map((s) => [s.id, s.state]));
+  const local = config.models
+    .filter((m) => !m.unlisted)
+    .map((m) => ({
+      id: m.id,
+      name: m.name,
+      description: m.description,
+      aliases: m.aliases,
+      peer: null,
+      state: stateOf.get(m.id) ?? 'stopped',
+    }));
+  const remote = config.peers.flatMap((peer) =>
+    peer.models.map((model) => ({ id: `${peer.id}/${model}`, name: null, description: null, aliases: [], peer: peer.id, state: null })),
+  );
+  return [...local, ...remote].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A snapshot, then the changes. Ends when a model reaches "shutdown": this supervisor is being
+ * retired (config reload or exit) and the UI reconnects to whatever serves next.
+ */
+export function streamModelEvents(config: Config, supervisor: Supervisor): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let stop = (): void => undefined;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (event: ModelEvent): void => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+      const onState = (change: StateChange): void => {
+        try {
+          send({ type: 'state', model: change.modelId, from: change.from, to: change.to, reason: change.reason });
+          if (change.to === 'shutdown') {
+            stop();
+            controller.close();
+          }
+        } catch {
+          stop(); // the client went away under us: stop listening
+        }
+      };
+      stop = () => supervisor.off('state', onState);
+      supervisor.on('state', onState);
+      send({ type: 'snapshot', models: listUiModels(config, supervisor) });
+    },
+    cancel: () => stop(),
+  });
+}

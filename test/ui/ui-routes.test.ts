@@ -1,0 +1,147 @@
+// The web UI's routes: the static page and its headers in-process, the /ui/events model-state
+// stream over a real socket, and what API keys let through.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiKeyConfig, PeerConfig } from '../../src/config/types.js';
+import type { ModelEvent } from '../../src/server/ui/model-events.js';
+import { makeModel } from '../helpers/model-config.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { startHarness, type Harness } from '../server/harness.js';
+
+const PEER: PeerConfig = {
+  id: 'remote',
+  proxy: 'http://127.0.0.1:9',
+  models: ['big'],
+  apiKey: null,
+  filters: { stripParams: [], setParams: {}, setParamsByID: {} },
+};
+const key = (k: string, name: string, admin: boolean): ApiKeyConfig => ({ key: k, name, models: null, requestsPerMinute: null, admin });
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** The text between <tag> and </tag> (the page has one of each). */
+function getInline(html: string, tag: 'script' | 'style'): string {
+  const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(html);
+  if (match === null) throw new Error(`no inline <${tag}> in the page`);
+  return match[1] ?? '';
+}
+
+/** Reads NDJSON events from a streamed response, one at a time. */
+function readEvents(res: Response): { next: () => Promise<ModelEvent | null>; close: () => Promise<void> } {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  return {
+    async next() {
+      while (!pending.includes('\n')) {
+        const { done, value } = await reader.read();
+        if (done) return null;
+        pending += decoder.decode(value, { stream: true });
+      }
+      const at = pending.indexOf('\n');
+      const line = pending.slice(0, at);
+      pending = pending.slice(at + 1);
+      return JSON.parse(line) as ModelEvent;
+    },
+    close: () => reader.cancel(),
+  };
+}
+
+describe('UI page', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      models: [makeModel('zeta', { name: 'Zeta 7B', aliases: ['z'] }), makeModel('secret-model', { unlisted: true })],
+      config: { peers: [PEER] },
+    });
+  });
+  afterAll(() => h.close());
+
+  it('redirects / and /ui to /ui/', async () => {
+    const root = await h.swapgate.app.request('/');
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/ui/']);
+    const ui = await h.swapgate.app.request('/ui');
+    expect([ui.status, ui.headers.get('location')]).toEqual([301, '/ui/']);
+  });
+
+  it('serves a data-free page whose CSP allows exactly its own inline script and style', async () => {
+    const res = await h.swapgate.app.request('/ui/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const html = await res.text();
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(html)));
+    const csp = (res.headers.get('content-security-policy') ?? '').split(/;\s*/);
+    expect(csp).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        `script-src ${sha256(getInline(html, 'script'))}`,
+        `style-src ${sha256(getInline(html, 'style'))}`,
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+      ]),
+    );
+    expect(csp.join(';')).not.toMatch(/unsafe-|\*/);
+    expect(html).not.toContain('zeta'); // models come from /ui/events, with the user's key
+    expect(() => new Function(getInline(html, 'script'))).not.toThrow();
+  });
+
+  it('/ui/events sends the listed models with their states, then each state change', async () => {
+    const res = await fetch(`${h.url}/ui/events`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    const events = readEvents(res);
+    expect(await events.next()).toEqual({
+      type: 'snapshot',
+      models: [
+        { id: 'remote/big', name: null, description: null, aliases: [], peer: 'remote', state: null },
+        { id: 'zeta', name: 'Zeta 7B', description: null, aliases: ['z'], peer: null, state: 'stopped' },
+      ],
+    });
+    expect(h.stub.listenerCount('state')).toBe(2); // the app's own listener and this stream's
+    h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'starting', reason: 'request', at: 1, pid: null });
+    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'starting', reason: 'request' });
+    await events.close();
+    await waitFor(() => h.stub.listenerCount('state') === 1, { what: 'the stream to stop listening after the client left' });
+  });
+
+  it('/ui/events ends when the supervisor shuts down, so the page reconnects to the next one', async () => {
+    const events = readEvents(await fetch(`${h.url}/ui/events`));
+    expect((await events.next())?.type).toBe('snapshot');
+    h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'shutdown', reason: 'shutdown', at: 1, pid: null });
+    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'shutdown', reason: 'shutdown' });
+    expect(await events.next()).toBeNull();
+    expect(h.stub.listenerCount('state')).toBe(1);
+  });
+});
+
+describe('UI with API keys', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      models: [makeModel('zeta')],
+      config: { apiKeys: [key('sk-user', 'user', false), key('sk-admin', 'admin', true)] },
+      listen: false,
+    });
+  });
+  afterAll(() => h.close());
+
+  it('serves the page shell without a key, so the user can paste one', async () => {
+    for (const path of ['/', '/ui', '/ui/']) {
+      const res = await h.swapgate.app.request(path);
+      expect(res.status, `GET ${path} without a key (exempt it from API keys in governance-middleware.ts)`).toBeLessThan(400);
+    }
+  });
+
+  it('/ui/events needs a key, any key (it shows no more than /v1/models)', async () => {
+    expect((await h.swapgate.app.request('/ui/events')).status).toBe(401);
+    const res = await h.swapgate.app.request('/ui/events', { headers: { authorization: 'Bearer sk-user' } });
+    expect(res.status).toBe(200);
+    const events = readEvents(res);
+    expect((await events.next())?.type).toBe('snapshot');
+    await events.close();
+  });
+});
