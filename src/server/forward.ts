@@ -9,6 +9,7 @@ import type { ClientGoneListener, RequestState } from './app-env.js';
 import type { ClientIO } from './client-io.js';
 import type { ForwardSpec } from './forward-spec.js';
 import { bodyTooLarge, errorCodeOf, upstreamFailed, upstreamStatus, upstreamTimeout } from './http-errors.js';
+import { isUnreadByUpstream } from './is-unread-by-upstream.js';
 import { pipeRequest } from './pipe-streams.js';
 import { buildClientHeaders } from './proxy-headers.js';
 
@@ -17,7 +18,10 @@ const ERROR_BODY_LIMIT = 4096;
 // Errors for which the request certainly never reached the upstream (safe to send again).
 const neverDelivered = new WeakSet<SwapgateError>();
 
-/** True for a refused connection with no earlier attempt that could have reached the upstream. */
+/**
+ * True when no attempt of a replayable request can have been read by the upstream (refused,
+ * reset with the request unread, or found closed before it was written; see isUnreadByUpstream).
+ */
 export function isNeverDelivered(error: unknown): boolean {
   return error instanceof Error && neverDelivered.has(error as SwapgateError);
 }
@@ -94,19 +98,20 @@ class Forwarding implements ClientGoneListener {
     if (req !== this.current || this.done) return;
     const body = this.spec.body;
     const replayable = body === null || Buffer.isBuffer(body);
+    const code = errorCodeOf(error);
+    const unread = isUnreadByUpstream(error);
     // A pooled socket the upstream closed while idle (or died with): one attempt on a fresh
     // connection is safe, and the pool may hold more such sockets, so it bypasses the pool.
-    const code = errorCodeOf(error);
     if (!this.settled && !this.retried && replayable && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
       this.retried = true;
-      // Whether the dead pooled socket carried the request to a process that then died with
-      // it is unknowable here, so a refusal of the retry is not "never delivered".
-      this.maybeDelivered = true;
+      // A clean close ("socket hang up") may have carried the request to a process that then
+      // died with it: then a failed retry is not "never delivered", so no new start gets it.
+      this.maybeDelivered = !unread;
       this.send();
       return;
     }
     const failure = upstreamFailed(this.spec.label, this.spec.logTail(), error);
-    if (code === 'ECONNREFUSED' && !this.maybeDelivered) neverDelivered.add(failure);
+    if (unread && replayable && !this.settled && !this.maybeDelivered) neverDelivered.add(failure);
     this.fail(failure, true);
   }
 

@@ -1,10 +1,13 @@
-// Model management: the OpenAI model list, what is running, and explicit load/unload.
+// Model management: the OpenAI model list (what the caller's key may use), what is running,
+// and explicit load/unload.
 import type { Hono } from 'hono';
-import type { Config, ModelConfig } from '../config/types.js';
+import type { ApiKeyConfig, Config, ModelConfig } from '../config/types.js';
 import type { ProcessState } from '../process/types.js';
 import type { ModelStatus, Supervisor } from '../supervisor/types.js';
 import type { AppContext, AppEnv } from './app-env.js';
+import { getGovernedRequest } from './governance/governed-request.js';
 import { modelNotFound } from './http-errors.js';
+import { isListedFor } from './is-listed-for.js';
 import type { ModelResolver } from './model-resolver.js';
 import { sendJson, sendText } from './responses.js';
 
@@ -21,8 +24,8 @@ export function getListedStatus(state: ProcessState): ListedStatus {
   return state === 'starting' ? 'loading' : 'unloaded';
 }
 
-/** The OpenAI list: local models (and aliases when configured) then peers, sorted by id. */
-export function buildModelList(config: Config, statuses: readonly ModelStatus[]): object {
+/** The OpenAI list: local models (and aliases when configured) then peers, sorted by id; only what `key` may use. */
+export function buildModelList(config: Config, statuses: readonly ModelStatus[], key: ApiKeyConfig | null = null): object {
   const stateOf = new Map(statuses.map((s) => [s.id, s.state]));
   const entry = (id: string, model: ModelConfig, aliasOf: string | null): object => ({
     id,
@@ -36,13 +39,15 @@ export function buildModelList(config: Config, statuses: readonly ModelStatus[])
   });
   const data: { id: string }[] = [];
   for (const model of config.models) {
-    if (model.unlisted) continue;
+    if (model.unlisted || !isListedFor(key, model.id, model.aliases)) continue;
     data.push(entry(model.id, model, null) as { id: string });
     if (config.includeAliasesInList) for (const alias of model.aliases) data.push(entry(alias, model, model.id) as { id: string });
   }
   for (const peer of config.peers) {
     for (const peerModel of peer.models) {
       const id = `${peer.id}/${peerModel}`;
+      // Listed as "peer/model", which a request must then match itself (it has no aliases).
+      if (!isListedFor(key, id, [])) continue;
       data.push({ id, object: 'model', created: config.loadedAtSec, owned_by: peer.id, meta: { peer: peer.id } } as { id: string });
     }
   }
@@ -53,8 +58,12 @@ export function buildModelList(config: Config, statuses: readonly ModelStatus[])
 export function registerModelRoutes(app: Hono<AppEnv>, deps: ModelRouteDeps): void {
   const { config, supervisor, resolver } = deps;
   const byId = new Map(config.models.map((m) => [m.id, m]));
-  const listModels = (c: AppContext): Response =>
-    sendJson(c, buildModelList(config, supervisor.statuses()));
+  // Without a scoped key configured, everyone sees everything: no lookup at all.
+  const scoped = config.apiKeys.some((k) => k.models !== null && !k.admin);
+  const listModels = (c: AppContext): Response => {
+    const key = scoped ? getGovernedRequest(c.get('state')).key : null;
+    return sendJson(c, buildModelList(config, supervisor.statuses(), key));
+  };
   app.get('/v1/models', listModels);
   app.get('/models', listModels);
 

@@ -7,6 +7,7 @@ import type { ClientIO } from './client-io.js';
 import type { UpstreamEndpoint } from './endpoint-pool.js';
 import type { StreamedBody } from './forward-spec.js';
 import { forward, isNeverDelivered } from './forward.js';
+import { errorCodeOf } from './http-errors.js';
 import type { LoadingStateStream } from './loading-state.js';
 import type { Target } from './model-resolver.js';
 import type { ProxyContext } from './proxy-context.js';
@@ -70,9 +71,11 @@ export async function proxyRequest(
       return await forwardTo(ctx, io, state, target, request, { endpoint, apiKey: null, lease, modelId, continuation });
     } catch (error) {
       if (attempt > 0 || !isNeverDelivered(error) || loading?.isStarted) throw error;
-      // A "ready" upstream that refuses connections has usually just died: once the supervisor
-      // has noticed, a new acquire starts it again and the (undelivered) request goes there.
-      state.log.info({ model: modelId }, 'upstream refused the request; waiting for the supervisor to notice it is gone');
+      // A "ready" upstream that refuses or resets connections before reading a request has
+      // usually just died: once the supervisor has noticed, a new acquire starts it again and
+      // the (unread) request goes there.
+      const code = errorCodeOf(error instanceof Error ? error.cause : undefined);
+      state.log.info({ model: modelId, code }, 'upstream did not read the request; waiting for the supervisor to notice it is gone');
       const gone = await waitForUpstreamGone(ctx.supervisor, modelId, lease.baseUrl, io, ctx.refusedRetryWaitMs);
       if (!gone || io.isGone) throw error;
     }

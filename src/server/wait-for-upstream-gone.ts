@@ -1,6 +1,6 @@
-// After a "ready" upstream refused a connection: waits (briefly) for the supervisor to notice
-// the process is gone, so the request can be sent to a fresh start. The refused request never
-// reached the upstream, so sending it again is safe.
+// After a "ready" upstream refused a request unread (connection refused or reset, see
+// isUnreadByUpstream): waits (briefly) for the supervisor to notice the process is gone, so the
+// request can be sent to a fresh start. The upstream never read it, so sending it again is safe.
 import type { StateChange } from '../process/types.js';
 import type { Supervisor } from '../supervisor/types.js';
 import type { ClientIO } from './client-io.js';

@@ -66,7 +66,7 @@ describe('upstream failures', () => {
       headers: { 'x-request-id': 'refused-once' },
       body: chat('phoenix', { messages: [{ role: 'user', content: 'again' }] }),
     });
-    const waiting = (line: Record<string, unknown>): boolean => line.reqId === 'refused-once' && String(line.msg).includes('refused the request');
+    const waiting = (line: Record<string, unknown>): boolean => line.reqId === 'refused-once' && String(line.msg).includes('did not read the request');
     await waitFor(() => h.logs().some(waiting), { what: 'the refused attempt' });
     h.stub.noticeExit('phoenix');
     const res = await pending;
