@@ -1,15 +1,21 @@
-// Governs a streamed (SSE) chat/text completion: redacts PII split across chunks, ends the
-// stream on a mid-stream block (finish_reason "content_filter" + error event + [DONE]) or
-// when the answer runs past a response_length limit (finish_reason "length" + [DONE]).
-// Events that carry no text to govern pass through byte-identical.
+// Governs a streamed (SSE) answer: redacts PII split across chunks, ends the stream on a
+// mid-stream block or when the answer runs past a response_length limit, each the way the
+// answer's own API says so. The format (OpenAI chat/completions, Anthropic Messages, OpenAI
+// Responses) is recognised from the first event that names it; an adapter per format knows
+// where its text sits (see stream-format-*.ts). Events that carry no text to govern pass
+// through byte-identical.
 import type { CompiledLengthRule, CompiledTextRule } from './compile-rule.js';
 import { createDecisionTally } from './decision-tally.js';
 import { isRecord } from './extract-texts.js';
 import { applyTextRule, type SegmentResult } from './inspect-text.js';
 import { createSseSplitter } from './sse-splitter.js';
+import { parseSseEvent } from './stream-frames.js';
+import { detectFormat, type FormatKind, type FormatKit, type FormatStep, type Json, type StreamFormat } from './stream-format.js';
+import { createAnthropicFormat } from './stream-format-anthropic.js';
+import { createChatFormat } from './stream-format-chat.js';
+import { createResponsesFormat } from './stream-format-responses.js';
+import { createTextSlots } from './stream-text-slots.js';
 import { createTokenMeter } from './stream-token-meter.js';
-import { createStreamTextWindow, type StreamTextWindow } from './stream-text-window.js';
-import { DONE_FRAME, createDataFrame, createErrorFrame, parseSseEvent, serializeSseEvent } from './stream-frames.js';
 import { GOVERNOR_TRANSITIONS, type GovernorState, type PolicyBlock, type StreamGovernor } from './types.js';
 
 export interface GovernorRules {
@@ -17,21 +23,11 @@ export interface GovernorRules {
   readonly length: readonly CompiledLengthRule[];
 }
 
-type ChunkKind = 'chat' | 'text';
-type Json = Record<string, unknown>;
-
-const TEMPLATE_KEYS = ['id', 'object', 'created', 'model', 'system_fingerprint'];
-const FIELDS: Readonly<Record<ChunkKind, readonly string[]>> = { chat: ['content', 'reasoning_content'], text: ['text'] };
-
-function getChunkKind(json: Json): ChunkKind | null {
-  if (!Array.isArray(json.choices)) return null;
-  if (json.object === 'chat.completion.chunk') return 'chat';
-  if (json.object === 'text_completion') return 'text';
-  const first: unknown = json.choices[0];
-  if (isRecord(first) && isRecord(first.delta)) return 'chat';
-  if (isRecord(first) && typeof first.text === 'string') return 'text';
-  return null;
-}
+const FORMATS: Readonly<Record<FormatKind, (kit: FormatKit) => StreamFormat>> = {
+  chat: createChatFormat,
+  anthropic: createAnthropicFormat,
+  responses: createResponsesFormat,
+};
 
 function parseJsonObject(data: string): Json | null {
   try {
@@ -45,19 +41,6 @@ function parseJsonObject(data: string): Json | null {
 export function createStreamGovernor(rules: GovernorRules): StreamGovernor {
   const splitter = createSseSplitter();
   const tally = createDecisionTally();
-  const meter = createTokenMeter(rules.length, tally);
-  const windows = new Map<string, StreamTextWindow>();
-  const choicesSeen = new Set<number>();
-  const choicesFinished = new Set<number>();
-  let state: GovernorState = 'open';
-  let blocked: PolicyBlock | null = null;
-  let kind: ChunkKind = 'chat';
-  let template: Json = { object: 'chat.completion.chunk' };
-
-  const moveTo = (next: GovernorState): void => {
-    if (!GOVERNOR_TRANSITIONS[state].includes(next)) throw new Error(`stream governor: illegal transition ${state} → ${next}`);
-    state = next;
-  };
 
   const inspectSegment = (segment: string, context: string): SegmentResult => {
     let text = segment;
@@ -69,120 +52,59 @@ export function createStreamGovernor(rules: GovernorRules): StreamGovernor {
     return { text, blocked: null };
   };
 
-  const getWindow = (choice: number, field: string): StreamTextWindow => {
-    const key = `${choice}:${field}`;
-    let window = windows.get(key);
-    if (!window) {
-      window = createStreamTextWindow(inspectSegment);
-      windows.set(key, window);
-    }
-    return window;
+  const kit: FormatKit = {
+    meter: createTokenMeter(rules.length, tally),
+    createSlots: (keepReleased) => createTextSlots(rules.text.length > 0 ? inspectSegment : null, keepReleased),
+  };
+  let format: StreamFormat | null = null;
+  let state: GovernorState = 'open';
+  let blocked: PolicyBlock | null = null;
+
+  const moveTo = (next: GovernorState): void => {
+    if (!GOVERNOR_TRANSITIONS[state].includes(next)) throw new Error(`stream governor: illegal transition ${state} → ${next}`);
+    state = next;
   };
 
-  /** Releases held text per choice; a block found while flushing wins. */
-  const flushWindows = (only: number | null): { texts: Map<number, Json>; block: PolicyBlock | null } => {
-    const texts = new Map<number, Json>();
-    for (const [key, window] of windows) {
-      const [choiceText = '', field = 'content'] = key.split(':');
-      const choice = Number(choiceText);
-      if ((only !== null && choice !== only) || window.heldChars === 0) continue;
-      const result = window.flush();
-      if (result.blocked) return { texts, block: result.blocked };
-      if (result.text !== '') texts.set(choice, { ...texts.get(choice), [field]: result.text });
-    }
-    return { texts, block: null };
-  };
-
-  const makeChunk = (finishReason: string | null, texts: Map<number, Json>): Json => {
-    const indices = [...new Set([...choicesSeen, ...texts.keys()])].sort((a, b) => a - b);
-    const choices = (indices.length > 0 ? indices : [0]).map((index) => {
-      const fields = texts.get(index) ?? {};
-      return kind === 'chat'
-        ? { index, delta: fields, finish_reason: finishReason }
-        : { index, text: typeof fields.text === 'string' ? fields.text : '', finish_reason: finishReason };
-    });
-    return { ...template, choices };
-  };
-
-  const endWithBlock = (block: PolicyBlock): Buffer[] => {
+  const endWithBlock = (adapter: StreamFormat, block: PolicyBlock): Buffer[] => {
     moveTo('blocked');
     blocked = block;
-    return [createDataFrame(makeChunk('content_filter', new Map())), createErrorFrame(block), DONE_FRAME];
+    return adapter.endBlocked(block);
   };
 
-  const endWithLength = (): Buffer[] => {
-    const { texts, block } = flushWindows(null);
-    if (block) return endWithBlock(block);
-    moveTo('truncated');
-    return [createDataFrame(makeChunk('length', texts)), DONE_FRAME];
-  };
-
-  const flushAll = (): Buffer[] => {
-    const { texts, block } = flushWindows(null);
-    if (block) return endWithBlock(block);
-    return texts.size > 0 ? [createDataFrame(makeChunk(null, texts))] : [];
-  };
-
-  /** Runs one choice's texts through its windows; returns a block, or whether anything changed. */
-  const governChoice = (choice: Json, position: number): PolicyBlock | boolean => {
-    const index = typeof choice.index === 'number' ? choice.index : position;
-    choicesSeen.add(index);
-    if (kind === 'chat' && !isRecord(choice.delta)) choice.delta = {};
-    const holder = kind === 'chat' ? (choice.delta as Json) : choice;
-    let changed = false;
-    if (rules.text.length > 0) {
-      for (const field of FIELDS[kind]) {
-        const value = holder[field];
-        if (typeof value !== 'string') continue;
-        const result = getWindow(index, field).push(value);
-        if (result.blocked) return result.blocked;
-        if (result.text !== value) {
-          holder[field] = result.text;
-          changed = true;
-        }
-      }
+  const apply = (adapter: StreamFormat, step: FormatStep): Buffer[] => {
+    if (step.kind === 'block') return endWithBlock(adapter, step.block);
+    if (step.kind === 'truncate') {
+      const end = adapter.endTruncated();
+      if (end.kind === 'block') return endWithBlock(adapter, end.block);
+      moveTo('truncated');
+      return end.frames;
     }
-    if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
-      choicesFinished.add(index);
-      const { texts, block } = flushWindows(index);
-      if (block) return block;
-      for (const [field, text] of Object.entries(texts.get(index) ?? {})) {
-        holder[field] = `${typeof holder[field] === 'string' ? holder[field] : ''}${String(text)}`;
-        changed = true;
-      }
-    }
-    return changed;
+    if (step.done === true) moveTo('done');
+    return step.frames;
   };
+
+  const flushAll = (): Buffer[] => (format === null ? [] : apply(format, format.flush()));
 
   const hasEnded = (): boolean => state === 'blocked' || state === 'truncated';
 
   const handleEvent = (raw: Buffer): Buffer[] => {
     if (hasEnded()) return [];
-    const event = parseSseEvent(raw);
-    if (event.data === null || state === 'done') return [raw];
-    if (event.data.trim() === '[DONE]') {
+    const sse = parseSseEvent(raw);
+    if (sse.data === null || state === 'done') return [raw];
+    if (sse.data.trim() === '[DONE]') {
       const out = flushAll();
       if (hasEnded()) return out;
       moveTo('done');
       return [...out, raw];
     }
-    const json = parseJsonObject(event.data);
-    const chunkKind = json ? getChunkKind(json) : null;
-    if (!json || !chunkKind) return [raw];
-    kind = chunkKind;
-    template = Object.fromEntries(TEMPLATE_KEYS.filter((k) => k in json).map((k) => [k, json[k]]));
-    const choices = (json.choices as unknown[]).filter(isRecord);
-    // A usage-only chunk after every choice finished must not add a second finish.
-    const finished = choicesSeen.size > 0 && choicesFinished.size >= choicesSeen.size;
-    const verdict = finished ? null : meter.measure(json, choices, FIELDS[kind]);
-    if (verdict !== null) return verdict === 'block' ? endWithBlock(meter.describeBlock()) : endWithLength();
-    let changed = false;
-    for (const [position, choice] of choices.entries()) {
-      const outcome = governChoice(choice, position);
-      if (typeof outcome === 'object') return endWithBlock(outcome);
-      changed ||= outcome;
+    const json = parseJsonObject(sse.data);
+    if (!json) return [raw];
+    if (format === null) {
+      const kind = detectFormat(json);
+      if (kind === null) return [raw];
+      format = FORMATS[kind](kit);
     }
-    return changed ? [serializeSseEvent(event, JSON.stringify(json))] : [raw];
+    return apply(format, format.handle({ raw, sse, json }));
   };
 
   return {

@@ -28,6 +28,11 @@ export function createDataFrame(value: unknown): Buffer {
   return Buffer.from(`data: ${JSON.stringify(value)}\n\n`);
 }
 
+/** A named event (Anthropic and Responses streams name every event after its JSON "type"). */
+export function createEventFrame(event: string, value: unknown): Buffer {
+  return Buffer.from(`event: ${event}\ndata: ${JSON.stringify(value)}\n\n`);
+}
+
 export const DONE_FRAME = Buffer.from('data: [DONE]\n\n');
 
 /** The OpenAI-shaped error body the server also uses for a blocked request (HTTP 400). */

@@ -1,14 +1,21 @@
-// Counts generated tokens in a stream for response_length: the upstream's usage.completion_tokens
-// when a chunk carries it, else an estimate. Upstreams stream about one token per chunk, so a
-// short chunk counts 1 and a long one ~chars/4 (a single token is rarely over 12 characters).
+// Counts generated tokens in a stream for response_length: the upstream's own count (usage)
+// when an event carries it, else an estimate. Upstreams stream about one token per event, so a
+// short piece counts 1 and a long one ~chars/4 (a single token is rarely over 12 characters).
 import type { CompiledLengthRule } from './compile-rule.js';
 import type { DecisionTally } from './decision-tally.js';
-import { isRecord } from './extract-texts.js';
 import type { PolicyBlock } from './types.js';
 
+export type MeterVerdict = 'truncate' | 'block' | null;
+
 export interface TokenMeter {
-  /** Counts one chunk; "truncate" or "block" when it pushes the answer past an enforced limit. */
-  measure(chunk: Record<string, unknown>, choices: readonly Record<string, unknown>[], fields: readonly string[]): 'truncate' | 'block' | null;
+  /** False when no length rule applies: callers may skip counting. */
+  readonly active: boolean;
+  /**
+   * Counts one event: the characters it adds per answer (choice) index, and the upstream's
+   * output token count when it reports one. "truncate" or "block" when the answer passes an
+   * enforced limit.
+   */
+  measure(charsByIndex: ReadonlyMap<number, number>, usageTokens: number | null): MeterVerdict;
   describeBlock(): PolicyBlock;
 }
 
@@ -34,15 +41,13 @@ export function createTokenMeter(rules: readonly CompiledLengthRule[], tally: De
   let tripped: CompiledLengthRule | null = null;
 
   return {
-    measure(chunk, choices, fields) {
+    active: sorted.length > 0,
+    measure(charsByIndex, usage) {
       if (sorted.length === 0) return null;
-      choices.forEach((choice, position) => {
-        const index = typeof choice.index === 'number' ? choice.index : position;
-        const holder = isRecord(choice.delta) ? choice.delta : choice;
-        const chars = fields.reduce((sum, f) => sum + (typeof holder[f] === 'string' ? (holder[f] as string).length : 0), 0);
+      for (const [index, chars] of charsByIndex) {
         if (chars > 0) estimates.set(index, (estimates.get(index) ?? 0) + estimateChunkTokens(chars));
-      });
-      if (isRecord(chunk.usage) && typeof chunk.usage.completion_tokens === 'number') usageTokens = chunk.usage.completion_tokens;
+      }
+      if (usage !== null) usageTokens = usage;
       const longest = Math.max(0, ...estimates.values());
       const perChoiceUsage = usageTokens === null ? null : usageTokens / Math.max(1, estimates.size);
       for (const rule of sorted) {

@@ -131,14 +131,14 @@ describe('request and response policies (openai SDK)', () => {
 
   it('refuses response-governed requests whose answers it cannot read, before starting anything', async () => {
     const before = h.stub.acquired.length;
-    const anthropic = await fetch(`${h.url}/v1/messages`, {
+    const streamed = await fetch(`${h.url}/completion`, {
       method: 'POST',
-      body: JSON.stringify({ model: 'chat', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({ model: 'chat', prompt: 'hi', stream: true }),
     });
-    expect(anthropic.status).toBe(400);
-    const body = await readJson<ErrorBody>(anthropic);
+    expect(streamed.status).toBe(400);
+    const body = await readJson<ErrorBody>(streamed);
     expect(body.error).toMatchObject({ type: 'invalid_request_error', param: 'stream' });
-    expect(body.error.message).toContain('cannot inspect streamed /v1/messages');
+    expect(body.error.message).toContain('cannot inspect streamed /completion');
     const llamaCpp = await fetch(`${h.url}/completion`, { method: 'POST', body: JSON.stringify({ model: 'chat', prompt: 'hi' }) });
     expect(llamaCpp.status).toBe(400);
     expect(h.stub.acquired.length).toBe(before);

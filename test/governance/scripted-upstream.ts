@@ -1,10 +1,15 @@
-// A tiny OpenAI-style upstream whose answer the test scripts: streamed content pieces (one
-// SSE event each), or a JSON answer. With hold, a stream never ends by itself, so a test can
-// see the proxy cut it; every request reports whether its response was aborted.
+// A tiny upstream whose answer the test scripts: streamed content pieces (one SSE event each,
+// as chat chunks, or as Anthropic / Responses events on /v1/messages and /v1/responses), or a
+// JSON answer. With hold, a stream never ends by itself, so a test can see the proxy cut it;
+// every request reports whether its response was aborted.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PeerConfig } from '../../src/config/types.js';
+import { anthropicEvents, responsesEvents } from '../helpers/scripted-sse.js';
+
+/** Streams in the API's own event format on these routes. */
+const EVENT_STREAMS: Readonly<Record<string, typeof anthropicEvents>> = { '/v1/messages': anthropicEvents, '/v1/responses': responsesEvents };
 
 export interface Script {
   readonly pieces: readonly string[];
@@ -69,6 +74,12 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const events = EVENT_STREAMS[req.url ?? ''];
+      if (events) {
+        for (const event of events(upstream.script)) res.write(event);
+        if (!hold) res.end();
+        return;
+      }
       res.write(chunk('', null).replace('"delta":{"content":""}', '"delta":{"role":"assistant","content":""}'));
       for (const piece of pieces) res.write(chunk(piece, null));
       if (hold) return;

@@ -1,0 +1,136 @@
+// OpenAI chat.completion.chunk and text_completion streams: text sits in choices[i].delta.content
+// / reasoning_content (chat) or choices[i].text. A block ends with finish_reason
+// "content_filter", an error event and [DONE]; a length cut with finish_reason "length" and [DONE].
+// Tool call arguments are not governed (nor are they in JSON answers).
+import { isRecord } from './extract-texts.js';
+import { DONE_FRAME, createDataFrame, createErrorFrame, serializeSseEvent } from './stream-frames.js';
+import { sendFrames, type FlushStep, type FormatKit, type FormatStep, type Json, type StreamFormat } from './stream-format.js';
+import type { PolicyBlock } from './types.js';
+
+type ChunkKind = 'chat' | 'text';
+
+const TEMPLATE_KEYS = ['id', 'object', 'created', 'model', 'system_fingerprint'];
+const FIELDS: Readonly<Record<ChunkKind, readonly string[]>> = { chat: ['content', 'reasoning_content'], text: ['text'] };
+
+function getChunkKind(json: Json): ChunkKind | null {
+  if (!Array.isArray(json.choices)) return null;
+  if (json.object === 'chat.completion.chunk') return 'chat';
+  if (json.object === 'text_completion') return 'text';
+  const first: unknown = json.choices[0];
+  if (isRecord(first) && isRecord(first.delta)) return 'chat';
+  if (isRecord(first) && typeof first.text === 'string') return 'text';
+  return null;
+}
+
+const getIndex = (choice: Json, position: number): number => (typeof choice.index === 'number' ? choice.index : position);
+
+/** Characters of governed text each choice adds, for the token meter. */
+function countChars(choices: readonly Json[], fields: readonly string[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  choices.forEach((choice, position) => {
+    const holder = isRecord(choice.delta) ? choice.delta : choice;
+    const chars = fields.reduce((sum, f) => sum + (typeof holder[f] === 'string' ? (holder[f] as string).length : 0), 0);
+    const index = getIndex(choice, position);
+    counts.set(index, (counts.get(index) ?? 0) + chars);
+  });
+  return counts;
+}
+
+export function createChatFormat(kit: FormatKit): StreamFormat {
+  const { meter } = kit;
+  const slots = kit.createSlots(false);
+  const choicesSeen = new Set<number>();
+  const choicesFinished = new Set<number>();
+  let kind: ChunkKind = 'chat';
+  let template: Json = { object: 'chat.completion.chunk' };
+
+  /** Releases held text per choice (only one choice, or all); a block found while flushing wins. */
+  const flushChoices = (only: number | null): { texts: Map<number, Json>; block: PolicyBlock | null } => {
+    const texts = new Map<number, Json>();
+    for (const key of slots.heldKeys()) {
+      const [choiceText = '', field = 'content'] = key.split(':');
+      const choice = Number(choiceText);
+      if (only !== null && choice !== only) continue;
+      const result = slots.flush(key);
+      if (result.blocked) return { texts, block: result.blocked };
+      if (result.text !== '') texts.set(choice, { ...texts.get(choice), [field]: result.text });
+    }
+    return { texts, block: null };
+  };
+
+  const makeChunk = (finishReason: string | null, texts: Map<number, Json>): Json => {
+    const indices = [...new Set([...choicesSeen, ...texts.keys()])].sort((a, b) => a - b);
+    const choices = (indices.length > 0 ? indices : [0]).map((index) => {
+      const fields = texts.get(index) ?? {};
+      return kind === 'chat'
+        ? { index, delta: fields, finish_reason: finishReason }
+        : { index, text: typeof fields.text === 'string' ? fields.text : '', finish_reason: finishReason };
+    });
+    return { ...template, choices };
+  };
+
+  /** Runs one choice's texts through its slots; returns a block, or whether anything changed. */
+  const governChoice = (choice: Json, position: number): PolicyBlock | boolean => {
+    const index = getIndex(choice, position);
+    choicesSeen.add(index);
+    if (kind === 'chat' && !isRecord(choice.delta)) choice.delta = {};
+    const holder = kind === 'chat' ? (choice.delta as Json) : choice;
+    let changed = false;
+    for (const field of FIELDS[kind]) {
+      const value = holder[field];
+      if (typeof value !== 'string') continue;
+      const result = slots.push(`${index}:${field}`, value);
+      if (result.blocked) return result.blocked;
+      if (result.text !== value) {
+        holder[field] = result.text;
+        changed = true;
+      }
+    }
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
+      choicesFinished.add(index);
+      const { texts, block } = flushChoices(index);
+      if (block) return block;
+      for (const [field, text] of Object.entries(texts.get(index) ?? {})) {
+        holder[field] = `${typeof holder[field] === 'string' ? holder[field] : ''}${String(text)}`;
+        changed = true;
+      }
+    }
+    return changed;
+  };
+
+  return {
+    handle({ raw, sse, json }): FormatStep {
+      const chunkKind = getChunkKind(json);
+      if (!chunkKind) return sendFrames([raw]);
+      kind = chunkKind;
+      template = Object.fromEntries(TEMPLATE_KEYS.filter((k) => k in json).map((k) => [k, json[k]]));
+      const choices = (json.choices as unknown[]).filter(isRecord);
+      // A usage-only chunk after every choice finished must not add a second finish.
+      const finished = choicesSeen.size > 0 && choicesFinished.size >= choicesSeen.size;
+      const usage = isRecord(json.usage) && typeof json.usage.completion_tokens === 'number' ? json.usage.completion_tokens : null;
+      const verdict = finished || !meter.active ? null : meter.measure(countChars(choices, FIELDS[kind]), usage);
+      if (verdict === 'block') return { kind: 'block', block: meter.describeBlock() };
+      if (verdict === 'truncate') return { kind: 'truncate' };
+      let changed = false;
+      for (const [position, choice] of choices.entries()) {
+        const outcome = governChoice(choice, position);
+        if (typeof outcome === 'object') return { kind: 'block', block: outcome };
+        changed ||= outcome;
+      }
+      return sendFrames([changed ? serializeSseEvent(sse, JSON.stringify(json)) : raw]);
+    },
+    flush(): FlushStep {
+      const { texts, block } = flushChoices(null);
+      if (block) return { kind: 'block', block };
+      return sendFrames(texts.size > 0 ? [createDataFrame(makeChunk(null, texts))] : []);
+    },
+    endBlocked(block) {
+      return [createDataFrame(makeChunk('content_filter', new Map())), createErrorFrame(block), DONE_FRAME];
+    },
+    endTruncated(): FlushStep {
+      const { texts, block } = flushChoices(null);
+      if (block) return { kind: 'block', block };
+      return sendFrames([createDataFrame(makeChunk('length', texts)), DONE_FRAME]);
+    },
+  };
+}
