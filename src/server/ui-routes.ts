@@ -4,6 +4,8 @@ import type { Config } from '../config/types.js';
 import type { Supervisor } from '../supervisor/types.js';
 import type { AppEnv } from './app-env.js';
 import { sendText } from './responses.js';
+import { getGovernedRequest } from './governance/governed-request.js';
+import { isManagedBy } from './is-listed-for.js';
 import { streamModelEvents } from './ui/model-events.js';
 import { UI_HEADERS, UI_HTML } from './ui/ui-page.js';
 
@@ -28,5 +30,9 @@ export function registerUiRoutes(app: Hono<AppEnv>, deps: UiRouteDeps): void {
     for (const [name, value] of Object.entries(UI_HEADERS)) c.header(name, value);
     return sendText(c, UI_HTML, 'text/html; charset=utf-8');
   });
-  app.get('/ui/events', (c) => c.body(streamModelEvents(config, supervisor), 200, EVENT_STREAM_HEADERS));
+  app.get('/ui/events', (c) => {
+    const { key } = getGovernedRequest(c.get('state'));
+    const visible = (id: string, aliases: readonly string[]): boolean => isManagedBy(key, id, aliases);
+    return c.body(streamModelEvents(config, supervisor, visible), 200, EVENT_STREAM_HEADERS);
+  });
 }

@@ -122,8 +122,10 @@ describe('UI with API keys', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
-      models: [makeModel('zeta')],
-      config: { apiKeys: [key('sk-user', 'user', false), key('sk-admin', 'admin', true)] },
+      models: [makeModel('zeta'), makeModel('eta', { aliases: ['e'] })],
+      config: {
+        apiKeys: [key('sk-user', 'user', false), key('sk-admin', 'admin', true), { ...key('sk-eta', 'eta-only', false), models: ['e'] }],
+      },
       listen: false,
     });
   });
@@ -143,5 +145,17 @@ describe('UI with API keys', () => {
     const events = readEvents(res);
     expect((await events.next())?.type).toBe('snapshot');
     await events.close();
+  });
+
+  it('/ui/events shows a scoped key only its models (by id or alias), an admin key every model', async () => {
+    const idsFor = async (k: string): Promise<string[]> => {
+      const events = readEvents(await h.swapgate.app.request('/ui/events', { headers: { authorization: `Bearer ${k}` } }));
+      const first = await events.next();
+      await events.close();
+      return first?.type === 'snapshot' ? first.models.map((m) => m.id) : [];
+    };
+    expect(await idsFor('sk-eta')).toEqual(['eta']);
+    expect(await idsFor('sk-user')).toEqual(['eta', 'zeta']);
+    expect(await idsFor('sk-admin')).toEqual(['eta', 'zeta']);
   });
 });

@@ -16,15 +16,19 @@ export interface UiModel {
   readonly state: ProcessState | null;
 }
 
+/** Whether the caller is shown a model (by id and aliases). */
+export type ModelFilter = (modelId: string, aliases: readonly string[]) => boolean;
+const SHOW_ALL: ModelFilter = () => true;
+
 export type ModelEvent =
   | { readonly type: 'snapshot'; readonly models: readonly UiModel[] }
   | { readonly type: 'state'; readonly model: string; readonly from: ProcessState; readonly to: ProcessState; readonly reason: string };
 
 /** What /v1/models lists (unlisted models stay out), with the exact process state. */
-export function listUiModels(config: Config, supervisor: Supervisor): UiModel[] {
+export function listUiModels(config: Config, supervisor: Supervisor, visible: ModelFilter = SHOW_ALL): UiModel[] {
   const stateOf = new Map(supervisor.statuses().map((s) => [s.id, s.state]));
   const local = config.models
-    .filter((m) => !m.unlisted)
+    .filter((m) => !m.unlisted && visible(m.id, m.aliases))
     .map((m) => ({
       id: m.id,
       name: m.name,
@@ -34,7 +38,9 @@ export function listUiModels(config: Config, supervisor: Supervisor): UiModel[] 
       state: stateOf.get(m.id) ?? 'stopped',
     }));
   const remote = config.peers.flatMap((peer) =>
-    peer.models.map((model) => ({ id: `${peer.id}/${model}`, name: null, description: null, aliases: [], peer: peer.id, state: null })),
+    peer.models
+      .filter((model) => visible(`${peer.id}/${model}`, []))
+      .map((model) => ({ id: `${peer.id}/${model}`, name: null, description: null, aliases: [], peer: peer.id, state: null })),
   );
   return [...local, ...remote].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -43,14 +49,16 @@ export function listUiModels(config: Config, supervisor: Supervisor): UiModel[] 
  * A snapshot, then the changes. Ends when a model reaches "shutdown": this supervisor is being
  * retired (config reload or exit) and the UI reconnects to whatever serves next.
  */
-export function streamModelEvents(config: Config, supervisor: Supervisor): ReadableStream<Uint8Array> {
+export function streamModelEvents(config: Config, supervisor: Supervisor, visible: ModelFilter = SHOW_ALL): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const aliasesOf = new Map(config.models.map((m) => [m.id, m.aliases]));
   let stop = (): void => undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const send = (event: ModelEvent): void => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
       const onState = (change: StateChange): void => {
         try {
+          if (change.to !== 'shutdown' && !visible(change.modelId, aliasesOf.get(change.modelId) ?? [])) return;
           send({ type: 'state', model: change.modelId, from: change.from, to: change.to, reason: change.reason });
           if (change.to === 'shutdown') {
             stop();
@@ -62,7 +70,7 @@ export function streamModelEvents(config: Config, supervisor: Supervisor): Reada
       };
       stop = () => supervisor.off('state', onState);
       supervisor.on('state', onState);
-      send({ type: 'snapshot', models: listUiModels(config, supervisor) });
+      send({ type: 'snapshot', models: listUiModels(config, supervisor, visible) });
     },
     cancel: () => stop(),
   });
