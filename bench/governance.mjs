@@ -19,7 +19,8 @@ const BODY = {
   model: 'a',
   messages: [
     { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: `My email is ${EMAIL} and my card is 4111 1111 1111 1111. Say hello in one short sentence.` },
+    // Unique per request ([<id>]): a chat repeats its system prompt and history, not the new turn.
+    { role: 'user', content: `My email is ${EMAIL} and my card is 4111 1111 1111 1111. Say hello in one short sentence. Request [<id>].` },
   ],
   max_tokens: 8,
 };
@@ -47,12 +48,12 @@ export async function run(ctx) {
       : `WARNING: the answer with policies on still contains ${EMAIL}: redaction did not apply`);
     const targets = [{ id: 'off', gate: off }, { id: 'on', gate: on }];
     for (const target of targets) {
-      assertClean(await runLoad({ url: `${target.gate.url}/v1/chat/completions`, body: BODY, connections: CONNECTIONS, amount: Math.min(1000, amount) }), `governance ${target.id} warm-up`);
+      assertClean(await runLoad({ url: `${target.gate.url}/v1/chat/completions`, body: BODY, connections: CONNECTIONS, amount: Math.min(1000, amount), uniqueBodies: true }), `governance ${target.id} warm-up`);
     }
     const samples = { off: [], on: [] };
     for (let round = 0; round < ctx.runs; round++) {
       for (const target of targets) {
-        const result = await runLoad({ url: `${target.gate.url}/v1/chat/completions`, body: BODY, connections: CONNECTIONS, amount });
+        const result = await runLoad({ url: `${target.gate.url}/v1/chat/completions`, body: BODY, connections: CONNECTIONS, amount, uniqueBodies: true });
         assertClean(result, `governance ${target.id}`);
         samples[target.id].push(result);
         ctx.log(`  round ${round + 1} policies ${target.id}: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms`);

@@ -5,7 +5,8 @@
 import autocannon from 'autocannon';
 import { percentile } from './stats.mjs';
 
-export async function runLoad({ url, body, connections, amount, timeoutSec = 30 }) {
+/** `uniqueBodies`: every request's "[<id>]" in the body becomes a new number. */
+export async function runLoad({ url, body, connections, amount, timeoutSec = 30, uniqueBodies = false }) {
   const latencies = [];
   const startedAt = performance.now();
   let lastResponseAt = startedAt;
@@ -13,6 +14,8 @@ export async function runLoad({ url, body, connections, amount, timeoutSec = 30 
     url, method: 'POST', connections, amount, timeout: timeoutSec, sampleInt: 100,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    // Not autocannon's idReplacement: its requests time out against node:http servers here.
+    ...(uniqueBodies ? { requests: [{ setupRequest: numberBody(JSON.stringify(body)) }] } : {}),
   });
   instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
     lastResponseAt = performance.now();
@@ -29,6 +32,11 @@ export async function runLoad({ url, body, connections, amount, timeoutSec = 30 
     failed,
     statusCodes: result.statusCodeStats,
   };
+}
+
+function numberBody(template) {
+  let next = 0;
+  return (request) => ({ ...request, body: template.replace('[<id>]', `${next++}`) });
 }
 
 // Throws when a load run saw errors: a figure over failed requests would be meaningless.

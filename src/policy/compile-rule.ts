@@ -5,6 +5,7 @@ import { compileContentMatchers, configError, type TermMatcher } from './compile
 import { compileTopicMatchers, findTopics } from './detect-topics.js';
 import { findPii } from './pii-detectors.js';
 import { findMatches } from './find-matches.js';
+import { memoizeFind } from './memoize-find.js';
 import { detectPromptInjection } from './score-prompt-injection.js';
 import type { RuleType } from './types.js';
 
@@ -29,7 +30,7 @@ export interface CompiledTextRule extends RuleIdentity {
   readonly directions: readonly PolicyDirection[];
   /** Prompt injection judges what users and tools send, not the operator's system prompt. */
   readonly skipsSystemText: boolean;
-  find(text: string, from: number): TextHit[];
+  find(text: string, from: number): readonly TextHit[];
 }
 
 export interface CompiledLengthRule extends RuleIdentity {
@@ -68,7 +69,7 @@ export function compileRule(policyId: string, ruleIndex: number, rule: PolicyRul
         ...base,
         ruleType: rule.type,
         action: getTextAction(rule, true),
-        find: (text, from) => findPii(text, patterns).filter((m) => m.end > from).map((m) => ({ start: m.start, end: m.end, label: m.pattern })),
+        find: memoizeFind((text, from) => findPii(text, patterns).filter((m) => m.end > from).map((m) => ({ start: m.start, end: m.end, label: m.pattern }))),
       };
     }
     case 'content_filter': {
@@ -77,7 +78,7 @@ export function compileRule(policyId: string, ruleIndex: number, rule: PolicyRul
         ...base,
         ruleType: rule.type,
         action: getTextAction(rule, true),
-        find: (text, from) => findTermHits(matchers, text, from),
+        find: memoizeFind((text, from) => findTermHits(matchers, text, from)),
       };
     }
     case 'topic_block': {
@@ -86,7 +87,7 @@ export function compileRule(policyId: string, ruleIndex: number, rule: PolicyRul
         ...base,
         ruleType: rule.type,
         action: getTextAction(rule, false),
-        find: (text, from) => findTopics(text, matchers, from).map((h) => ({ start: h.start, end: h.end, label: h.topic })),
+        find: memoizeFind((text, from) => findTopics(text, matchers, from).map((h) => ({ start: h.start, end: h.end, label: h.topic }))),
       };
     }
     case 'prompt_injection':
@@ -95,7 +96,7 @@ export function compileRule(policyId: string, ruleIndex: number, rule: PolicyRul
         ruleType: rule.type,
         action: getTextAction(rule, false),
         skipsSystemText: true,
-        find: (text, from) => detectPromptInjection(text, from).map((s) => ({ start: s.start, end: s.end, label: s.name })),
+        find: memoizeFind((text, from) => detectPromptInjection(text, from).map((s) => ({ start: s.start, end: s.end, label: s.name }))),
       };
     case 'response_length': {
       if (!Number.isInteger(rule.maxTokens) || rule.maxTokens <= 0) {

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { TextHit } from '../../src/policy/compile-rule.js';
+import { memoizeFind } from '../../src/policy/memoize-find.js';
+
+// A stand-in scanner that reports each "x" and counts how often it really ran.
+function createScanner(): { find: (text: string, from: number) => TextHit[]; calls: string[] } {
+  const calls: string[] = [];
+  const find = (text: string, from: number): TextHit[] => {
+    calls.push(text);
+    return [...text.matchAll(/x/g)].map((m) => ({ start: m.index, end: m.index + 1, label: 'x' })).filter((h) => h.end > from);
+  };
+  return { find, calls };
+}
+
+describe('memoizeFind', () => {
+  it('scans a repeated whole text once and returns the same hits', () => {
+    const scanner = createScanner();
+    const find = memoizeFind(scanner.find);
+    const first = find('a system prompt with x and x', 0);
+    expect(first).toEqual([{ start: 21, end: 22, label: 'x' }, { start: 27, end: 28, label: 'x' }]);
+    expect(find('a system prompt with x and x', 0)).toBe(first);
+    expect(find('some other words', 0)).toEqual([]);
+    expect(scanner.calls).toEqual(['a system prompt with x and x', 'some other words']);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('always scans stream segments that follow context, and texts over 32 KB', () => {
+    const scanner = createScanner();
+    const find = memoizeFind(scanner.find);
+    const long = 'x'.repeat(33 * 1024);
+    find('context x', 7);
+    find('context x', 7);
+    find(long, 0);
+    find(long, 0);
+    expect(scanner.calls).toHaveLength(4);
+  });
+
+  it('keeps at most ~1M characters of texts, dropping the least recently used', () => {
+    const scanner = createScanner();
+    const find = memoizeFind(scanner.find);
+    const text = (i: number): string => `${i}:`.padEnd(30 * 1024, 'a');
+    for (let i = 0; i < 40; i++) find(text(i), 0); // 40 × 30 KB > 1M: the first ones are gone
+    find(text(39), 0); // still kept
+    expect(scanner.calls).toHaveLength(40);
+    find(text(0), 0); // evicted long ago: scanned again
+    expect(scanner.calls).toHaveLength(41);
+  });
+});
