@@ -102,7 +102,8 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
       watcher?.close();
       await Promise.all([
         server.close({ graceMs: force ? 0 : graceMs }),
-        current.retire({ graceMs: force ? 0 : graceMs, force }),
+        // Live log streams show the shutdown, then end, so they do not hold the server's close.
+        current.retire({ graceMs: force ? 0 : graceMs, force }).finally(() => hub.end()),
       ]);
     },
   };

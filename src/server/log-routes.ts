@@ -45,6 +45,16 @@ export function streamChannels(hub: LogHub, channels: readonly string[], withHis
           }),
         );
       }
+      unsubscribers.push(
+        hub.onEnd(() => {
+          stop();
+          try {
+            controller.close();
+          } catch {
+            // already closed or cancelled by the client: nothing left to end
+          }
+        }),
+      );
     },
     cancel: stop,
   });

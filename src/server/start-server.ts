@@ -50,6 +50,9 @@ export async function startServer(app: FetchApp, options: ServerOptions): Promis
     },
     close: ({ graceMs = 0 } = {}) =>
       new Promise<void>((resolve) => {
+        // A connection whose response ends from now on (a live log stream that just ended, a
+        // slow answer) is kept alive only this long, so it does not hold the close.
+        server.keepAliveTimeout = 1;
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
           clearTimeout(timer);

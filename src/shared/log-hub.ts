@@ -30,6 +30,8 @@ export class LineRing {
 export class LogHub {
   private readonly rings = new Map<string, LineRing>();
   private readonly listeners = new Map<string, Set<LogListener>>();
+  private readonly enders = new Set<() => void>();
+  private ended = false;
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
@@ -55,6 +57,28 @@ export class LogHub {
     }
     set.add(listener);
     return () => set.delete(listener);
+  }
+
+  /**
+   * Called once when the hub ends (at once if it already has): live log streams close then,
+   * so an open `curl -N /logs/stream` or UI tab does not hold a shutdown for its whole grace.
+   */
+  onEnd(callback: () => void): () => void {
+    if (this.ended) {
+      callback();
+      return () => undefined;
+    }
+    this.enders.add(callback);
+    return () => this.enders.delete(callback);
+  }
+
+  /** The daemon is going away: ends every live stream (history stays readable). */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const enders = [...this.enders];
+    this.enders.clear();
+    for (const callback of enders) callback();
   }
 
   private append(channel: string, line: string): void {

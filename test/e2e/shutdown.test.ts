@@ -51,6 +51,31 @@ describe('daemon shutdown', () => {
     console.info(`SIGTERM with 2 idle upstreams: daemon exited after ${exit.durationMs} ms`);
   }, 30_000);
 
+  it('open live log streams end at SIGTERM instead of holding the exit for the 30 s grace', async () => {
+    const daemon = await startDaemon({
+      configText: [`startPort: ${randomStartPort()}`, 'models:', '  plain:', `    cmd: ${fakeCmd('plain')}`, ''].join('\n'),
+    });
+    expect((await postChat(daemon, 'plain')).status).toBe(200);
+    const streams = await Promise.all(['/logs/stream', '/logs/stream/plain'].map((path) => daemon.request(path)));
+    const readers = streams.map((res) => {
+      expect(res.status).toBe(200);
+      return (res.body as ReadableStream<Uint8Array>).getReader();
+    });
+    const readToEnd = async (reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> => {
+      const decoder = new TextDecoder();
+      let text = '';
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
+      return text;
+    };
+    const ended = readers.map(readToEnd);
+    const exit = await daemon.stop('SIGTERM', 15_000);
+    expect(exit).toMatchObject({ exitCode: 0, signal: null });
+    const [all, model] = await Promise.all(ended);
+    // Each stream showed the shutdown before it ended: the proxy's line, the model's stop.
+    expect(all).toContain('shutting down');
+    expect(model).toContain('READY');
+  }, 25_000);
+
   it('a second SIGTERM during a slow in-flight request forces a fast exit', async () => {
     const daemon = await startDaemon({
       configText: [`startPort: ${randomStartPort()}`, 'models:', '  slow:', `    cmd: ${fakeCmd('slow')}`, ''].join('\n'),
