@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createSseUsageReader } from '../../src/server/governance/sse-usage-reader.js';
 import { readJsonUsage } from '../../src/server/governance/usage-tokens.js';
 
 const read = (value: unknown): ReturnType<typeof readJsonUsage> => readJsonUsage(Buffer.from(JSON.stringify(value)));
@@ -28,5 +29,45 @@ describe('reading usage from a JSON answer without parsing all of it', () => {
     expect(read({ usage: null, choices: [] })).toBeNull();
     expect(read({ choices: [] })).toBeNull();
     expect(readJsonUsage(Buffer.from('not json "usage": {'))).toBeNull();
+  });
+});
+
+describe('reading usage from a stream (SSE)', () => {
+  const feed = (events: readonly string[], chunkBytes = 7): ReturnType<ReturnType<typeof createSseUsageReader>['read']> => {
+    const reader = createSseUsageReader();
+    const raw = Buffer.from(events.join(''));
+    for (let i = 0; i < raw.length; i += chunkBytes) reader.push(raw.subarray(i, i + chunkBytes));
+    return reader.read();
+  };
+  const data = (value: unknown, event?: string): string => `${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(value)}\n\n`;
+
+  it('OpenAI chat with include_usage: the final chunk (earlier chunks say usage null)', () => {
+    const chunk = (content: string): string => data({ object: 'chat.completion.chunk', choices: [{ delta: { content } }], usage: null });
+    expect(feed([chunk('a'), chunk('b'), data({ object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2 } }), 'data: [DONE]\n\n']))
+      .toEqual({ prompt: 9, completion: 2 });
+    expect(feed([chunk('a'), 'data: [DONE]\n\n'])).toBeNull();
+  });
+
+  it('Anthropic: prompt tokens from message_start, completion tokens from message_delta', () => {
+    const events = [
+      data({ type: 'message_start', message: { id: 'm', content: [], usage: { input_tokens: 21, output_tokens: 1 } } }, 'message_start'),
+      data({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'usage: {"input_tokens": 5}' } }, 'content_block_delta'),
+      data({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 40 } }, 'message_delta'),
+      data({ type: 'message_stop' }, 'message_stop'),
+    ];
+    expect(feed(events)).toEqual({ prompt: 21, completion: 40 });
+    // A long answer: message_start is long gone from the tail.
+    const long = Array.from({ length: 2000 }, () => events[1] as string);
+    expect(feed([events[0] as string, ...long, events[2] as string, events[3] as string], 4096)).toEqual({ prompt: 21, completion: 40 });
+  });
+
+  it('Responses API: usage inside response.completed, after the repeated answer', () => {
+    const text = 'word '.repeat(2000);
+    const events = [
+      data({ type: 'response.created', response: { id: 'r', status: 'in_progress', usage: null } }, 'response.created'),
+      data({ type: 'response.output_text.delta', delta: text }, 'response.output_text.delta'),
+      data({ type: 'response.completed', response: { id: 'r', status: 'completed', output: [{ content: [{ text }] }], usage: { input_tokens: 12, output_tokens: 2000, total_tokens: 2012 } } }, 'response.completed'),
+    ];
+    expect(feed(events, 1024)).toEqual({ prompt: 12, completion: 2000 });
   });
 });

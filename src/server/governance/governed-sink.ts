@@ -18,7 +18,8 @@ import { internalError } from '../http-errors.js';
 import { brokenOffError, unreadableAnswerError } from './governance-errors.js';
 import type { GovernedRequest } from './governed-request.js';
 import { logDecisions } from './log-decisions.js';
-import { createJsonUsageReader, createSseUsageReader, getUsageTokens, parseJson, readJsonUsage, type UsageReader } from './usage-tokens.js';
+import { createSseUsageReader } from './sse-usage-reader.js';
+import { createJsonUsageReader, getUsageTokens, parseJson, readJsonUsage, type UsageReader } from './usage-tokens.js';
 
 export interface SinkPlan {
   readonly request: GovernedRequest;

@@ -3,7 +3,8 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ResponseObserver } from '../client-io.js';
 import type { GovernedRequest } from './governed-request.js';
-import { createJsonUsageReader, createSseUsageReader, type UsageReader } from './usage-tokens.js';
+import { createSseUsageReader } from './sse-usage-reader.js';
+import { createJsonUsageReader, type UsageReader } from './usage-tokens.js';
 
 /** The reader for a response head: SSE or JSON answers that succeeded; null for anything else. */
 export function selectUsageReader(status: number, headers: OutgoingHttpHeaders): UsageReader | null {

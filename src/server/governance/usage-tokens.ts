@@ -1,5 +1,5 @@
 // Token counts for the audit record, read from what the upstream already reports: "usage" in
-// a JSON answer, or in the last events of a stream (OpenAI include_usage, Anthropic deltas).
+// a JSON answer (streams: sse-usage-reader.ts).
 import { isRecord } from '../../policy/extract-texts.js';
 import type { AuditTokens } from './governed-request.js';
 
@@ -10,9 +10,6 @@ export interface UsageReader {
 
 /** JSON bodies larger than this are not parsed for usage (the record says null). */
 const JSON_LIMIT_BYTES = 1024 * 1024;
-/** Usage arrives in the last events of a stream; only this much of the tail is kept. */
-const SSE_TAIL_BYTES = 8 * 1024;
-const MAX_TAIL_EVENTS = 8;
 
 const countOf = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
@@ -67,11 +64,12 @@ function isEscapedQuote(raw: Buffer, quote: number): boolean {
 }
 
 /**
- * Usage of a JSON answer without parsing the whole answer: the last "usage" key whose value is
- * an object (OpenAI and llama-server put it at the top level, after the choices). Falls back
- * to a full parse when no such key is found.
+ * The last "usage" key in `raw` whose value is a JSON object, read without parsing the rest:
+ * OpenAI and llama-server put it at the top level after the choices, Anthropic and the
+ * Responses API at the end of their events. `raw` need not be valid JSON as a whole (a tail of
+ * an SSE stream will do). Null when there is none.
  */
-export function readJsonUsage(raw: Buffer): AuditTokens | null {
+export function findUsage(raw: Buffer): AuditTokens | null {
   let at = raw.lastIndexOf(USAGE_KEY);
   while (at >= 0) {
     if (!isEscapedQuote(raw, at)) {
@@ -83,7 +81,12 @@ export function readJsonUsage(raw: Buffer): AuditTokens | null {
     }
     at = at === 0 ? -1 : raw.lastIndexOf(USAGE_KEY, at - 1);
   }
-  return getUsageTokens(parseJson(raw));
+  return null;
+}
+
+/** Usage of a JSON answer: findUsage, else (no usage object found that way) a full parse. */
+export function readJsonUsage(raw: Buffer): AuditTokens | null {
+  return findUsage(raw) ?? getUsageTokens(parseJson(raw));
 }
 
 export function createJsonUsageReader(): UsageReader {
@@ -95,31 +98,5 @@ export function createJsonUsageReader(): UsageReader {
       if (size <= JSON_LIMIT_BYTES) chunks.push(chunk);
     },
     read: () => (size > JSON_LIMIT_BYTES ? null : readJsonUsage(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))),
-  };
-}
-
-export function createSseUsageReader(): UsageReader {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  return {
-    push(chunk) {
-      chunks.push(chunk);
-      size += chunk.length;
-      while (chunks.length > 1 && size - (chunks[0]?.length ?? 0) >= SSE_TAIL_BYTES) size -= chunks.shift()?.length ?? 0;
-    },
-    read() {
-      const events = Buffer.concat(chunks).toString('utf8').split(/\r?\n\r?\n/);
-      for (const event of events.slice(-MAX_TAIL_EVENTS).reverse()) {
-        const data = event
-          .split(/\r?\n/)
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trim())
-          .join('\n');
-        if (!data.includes('"usage"')) continue;
-        const tokens = getUsageTokens(parseJson(Buffer.from(data)));
-        if (tokens !== null) return tokens;
-      }
-      return null;
-    },
   };
 }
