@@ -44,6 +44,14 @@ class SlotCollector {
     });
   }
 
+  /** The `field` of every part of `type` in a list (Anthropic thinking, Responses refusal). */
+  typed(list: unknown, path: JsonPath, type: string, field: string): void {
+    if (!Array.isArray(list)) return;
+    list.forEach((part, i) => {
+      if (isRecord(part) && part.type === type) this.text(part[field], [...path, i, field], 'assistant');
+    });
+  }
+
   part(part: Json, path: JsonPath, role: string | null, choice: number | null): void {
     this.text(part.text, [...path, 'text'], role, choice);
     if (part.type === 'tool_result') this.content(part.content, [...path, 'content'], role, choice);
@@ -98,17 +106,36 @@ export function extractResponseTexts(body: unknown): TextSlot[] {
       if (isRecord(choice.message)) {
         c.content(choice.message.content, ['choices', i, 'message', 'content'], 'assistant', i);
         c.text(choice.message.reasoning_content, ['choices', i, 'message', 'reasoning_content'], 'assistant', i);
+        c.text(choice.message.refusal, ['choices', i, 'message', 'refusal'], 'assistant', i);
       }
       c.text(choice.text, ['choices', i, 'text'], 'assistant', i);
     });
   }
-  if (Array.isArray(body.content)) c.content(body.content, ['content'], 'assistant');
+  if (Array.isArray(body.content)) {
+    c.content(body.content, ['content'], 'assistant');
+    // Thinking is governed as its streamed thinking_delta is; redacted_thinking is opaque data.
+    c.typed(body.content, ['content'], 'thinking', 'thinking');
+  }
   if (Array.isArray(body.output)) {
     body.output.forEach((item, i) => {
-      if (isRecord(item)) c.content(item.content, ['output', i, 'content'], 'assistant');
+      if (!isRecord(item)) return;
+      // Message text and reasoning_text parts, reasoning summaries, and refusals.
+      c.content(item.content, ['output', i, 'content'], 'assistant');
+      c.content(item.summary, ['output', i, 'summary'], 'assistant');
+      c.typed(item.content, ['output', i, 'content'], 'refusal', 'refusal');
     });
   }
   return c.slots;
+}
+
+/** A Responses `output_text`: the output_text parts of its message items, joined. */
+export function getOutputText(items: readonly unknown[]): string {
+  return items
+    .filter(isRecord)
+    .flatMap((item) => (Array.isArray(item.content) ? item.content.filter(isRecord) : []))
+    .filter((part) => part.type === 'output_text' && typeof part.text === 'string')
+    .map((part) => String(part.text))
+    .join('');
 }
 
 export interface JsonEdit {

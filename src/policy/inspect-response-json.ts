@@ -1,8 +1,11 @@
 // Non-streaming response policy: text rules over the answer texts, then response_length
-// (estimated as chars/4) truncates the text and sets finish_reason "length".
+// (estimated as chars/4) truncates the text and sets finish_reason "length". The logprobs of a
+// changed text are dropped (see get-logprobs-edits.ts), and a Responses `output_text` is joined
+// again from the governed parts.
 import type { CompiledLengthRule, CompiledTextRule } from './compile-rule.js';
 import { createDecisionTally } from './decision-tally.js';
-import { applyJsonEdits, extractResponseTexts, replaceSlotTexts, type JsonEdit } from './extract-texts.js';
+import { applyJsonEdits, extractResponseTexts, getOutputText, isRecord, replaceSlotTexts, type JsonEdit } from './extract-texts.js';
+import { getLogprobsEdits } from './get-logprobs-edits.js';
 import { applyTextRule } from './inspect-text.js';
 import { getLengthBlock } from './stream-token-meter.js';
 import type { ResponseVerdict } from './types.js';
@@ -39,5 +42,9 @@ export function inspectResponseBody(
     }
   }
   const redacted = replaceSlotTexts(body, slots, texts);
-  return { blocked: null, body: finishEdits.length > 0 ? applyJsonEdits(redacted, finishEdits) : redacted, decisions: tally.list() };
+  const edits = [...finishEdits, ...getLogprobsEdits(body, slots, texts)];
+  if (redacted !== body && isRecord(redacted) && typeof redacted.output_text === 'string' && Array.isArray(redacted.output)) {
+    edits.push({ path: ['output_text'], value: getOutputText(redacted.output) });
+  }
+  return { blocked: null, body: edits.length > 0 ? applyJsonEdits(redacted, edits) : redacted, decisions: tally.list() };
 }

@@ -1,16 +1,19 @@
 // OpenAI chat.completion.chunk and text_completion streams: text sits in choices[i].delta.content
-// / reasoning_content (chat) or choices[i].text. A block ends with finish_reason
+// / reasoning_content / refusal (chat) or choices[i].text. A block ends with finish_reason
 // "content_filter", an error event and [DONE]; a length cut with finish_reason "length" and [DONE].
-// Tool call arguments are not governed (nor are they in JSON answers).
+// Tool call arguments are not governed (nor are they in JSON answers). Each choice's logprobs
+// go out only with their text, verbatim (see stream-logprobs.ts); frames swapgate writes itself
+// carry none.
 import { isRecord } from './extract-texts.js';
 import { DONE_FRAME, createDataFrame, createErrorFrame, serializeSseEvent } from './stream-frames.js';
 import { sendFrames, type FlushStep, type FormatKit, type FormatStep, type Json, type StreamFormat } from './stream-format.js';
+import { createLogprobsLedger, type FieldText } from './stream-logprobs.js';
 import type { PolicyBlock } from './types.js';
 
 type ChunkKind = 'chat' | 'text';
 
 const TEMPLATE_KEYS = ['id', 'object', 'created', 'model', 'system_fingerprint'];
-const FIELDS: Readonly<Record<ChunkKind, readonly string[]>> = { chat: ['content', 'reasoning_content'], text: ['text'] };
+const FIELDS: Readonly<Record<ChunkKind, readonly string[]>> = { chat: ['content', 'reasoning_content', 'refusal'], text: ['text'] };
 
 function getChunkKind(json: Json): ChunkKind | null {
   if (!Array.isArray(json.choices)) return null;
@@ -39,6 +42,7 @@ function countChars(choices: readonly Json[], fields: readonly string[]): Map<nu
 export function createChatFormat(kit: FormatKit): StreamFormat {
   const { meter } = kit;
   const slots = kit.createSlots(false);
+  const ledger = createLogprobsLedger();
   const choicesSeen = new Set<number>();
   const choicesFinished = new Set<number>();
   let kind: ChunkKind = 'chat';
@@ -69,16 +73,27 @@ export function createChatFormat(kit: FormatKit): StreamFormat {
     return { ...template, choices };
   };
 
-  /** Runs one choice's texts through its slots; returns a block, or whether anything changed. */
-  const governChoice = (choice: Json, position: number): PolicyBlock | boolean => {
+  /** Gives a choice the logprobs the ledger allows; returns whether that changed them. */
+  const settleLogprobs = (choice: Json, index: number, texts: readonly FieldText[]): { changed: boolean; sent: boolean } => {
+    const holding = slots.heldKeys().some((key) => key.startsWith(`${index}:`));
+    const { logprobs, sent } = ledger.settle(index, texts, choice.logprobs, holding);
+    if (choice.logprobs === logprobs || (logprobs === null && !('logprobs' in choice))) return { changed: false, sent };
+    choice.logprobs = logprobs;
+    return { changed: true, sent };
+  };
+
+  /** Runs one choice's texts through its slots; returns a block, or what changed. */
+  const governChoice = (choice: Json, position: number): PolicyBlock | { changed: boolean; sent: boolean } => {
     const index = getIndex(choice, position);
     choicesSeen.add(index);
     if (kind === 'chat' && !isRecord(choice.delta)) choice.delta = {};
     const holder = kind === 'chat' ? (choice.delta as Json) : choice;
+    const upstream = new Map<string, string>();
     let changed = false;
     for (const field of FIELDS[kind]) {
       const value = holder[field];
       if (typeof value !== 'string') continue;
+      upstream.set(field, value);
       const result = slots.push(`${index}:${field}`, value);
       if (result.blocked) return result.blocked;
       if (result.text !== value) {
@@ -92,10 +107,13 @@ export function createChatFormat(kit: FormatKit): StreamFormat {
       if (block) return block;
       for (const [field, text] of Object.entries(texts.get(index) ?? {})) {
         holder[field] = `${typeof holder[field] === 'string' ? holder[field] : ''}${String(text)}`;
+        upstream.set(field, upstream.get(field) ?? '');
         changed = true;
       }
     }
-    return changed;
+    const texts = [...upstream].map(([field, text]) => ({ field, upstream: text, released: String(holder[field]) }));
+    const logprobs = settleLogprobs(choice, index, texts);
+    return { changed: changed || logprobs.changed, sent: logprobs.sent };
   };
 
   return {
@@ -112,10 +130,17 @@ export function createChatFormat(kit: FormatKit): StreamFormat {
       if (verdict === 'block') return { kind: 'block', block: meter.describeBlock() };
       if (verdict === 'truncate') return { kind: 'truncate' };
       let changed = false;
+      let sent = true;
       for (const [position, choice] of choices.entries()) {
         const outcome = governChoice(choice, position);
-        if (typeof outcome === 'object') return { kind: 'block', block: outcome };
-        changed ||= outcome;
+        if ('policyId' in outcome) return { kind: 'block', block: outcome };
+        changed ||= outcome.changed;
+        sent &&= outcome.sent;
+      }
+      // Older llama-server builds add the chunk's token probabilities here too.
+      if (!sent && Array.isArray(json.completion_probabilities) && json.completion_probabilities.length > 0) {
+        json.completion_probabilities = [];
+        changed = true;
       }
       return sendFrames([changed ? serializeSseEvent(sse, JSON.stringify(json)) : raw]);
     },

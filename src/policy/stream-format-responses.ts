@@ -7,7 +7,7 @@
 // A block ends with response.incomplete (incomplete_details.reason "content_filter") and an
 // error event naming the policy; a length cut with response.incomplete, reason
 // "max_output_tokens". Both carry the output released so far.
-import { isRecord } from './extract-texts.js';
+import { getOutputText, isRecord } from './extract-texts.js';
 import { createEventFrame, serializeSseEvent } from './stream-frames.js';
 import { sendFrames, type FlushStep, type FormatKit, type FormatStep, type Json, type StreamFormat, type UpstreamEvent } from './stream-format.js';
 import { createResponsesOutput, getPartKey, getTextField, type PartSlot } from './stream-responses-output.js';
@@ -208,13 +208,4 @@ export function createResponsesFormat(kit: FormatKit): StreamFormat {
       return flushHeld(tails, nextSequence) ?? sendFrames([...tails, endFrame('max_output_tokens')]);
     },
   };
-}
-
-function getOutputText(items: readonly unknown[]): string {
-  return items
-    .filter(isRecord)
-    .flatMap((item) => (Array.isArray(item.content) ? item.content.filter(isRecord) : []))
-    .filter((part) => part.type === 'output_text' && typeof part.text === 'string')
-    .map((part) => String(part.text))
-    .join('');
 }
