@@ -156,6 +156,10 @@ function makeFigures(samples) {
       figures.push(makeFigure(`${label}: swapgate swap request`, samples[`${kind}/swapgate`], 'ms', { digits: 1, target }));
       figures.push(makeFigure(`${label}: swapgate over stop+start`, diff(`${kind}/swapgate`, `${kind}/cycle`), 'ms', { digits: 1 }));
       figures.push(makeFigure(`${label}: swapgate non-swap request`, samples[`${kind}/swapgate-warm`], 'ms', { digits: 2 }));
+      // What the swap itself costs beyond the server's own stop+start: the request's own work
+      // (a non-swap request to the same model) taken out too.
+      const swapOnly = diff(`${kind}/swapgate`, `${kind}/cycle`).map((x, i) => x - samples[`${kind}/swapgate-warm`][i]);
+      figures.push(makeFigure(`${label}: swap wait over stop+start+request`, swapOnly, 'ms', { digits: 1 }));
     }
     if (has(`${kind}/router`)) {
       figures.push(makeFigure(`${label}: router swap request`, samples[`${kind}/router`], 'ms', { digits: 1 }));

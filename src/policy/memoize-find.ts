@@ -1,18 +1,31 @@
 // Chat clients send the whole conversation with every turn, so the system prompt and every
 // earlier message reach the text rules again and again. A text rule's hits depend only on the
-// text, so each rule remembers them for recently seen texts (whole texts only: a stream segment
-// that follows released context is always scanned). Bounded by characters kept, oldest out.
+// text, so each rule remembers them for texts it has seen before (whole texts only: a stream
+// segment that follows released context is always scanned). Bounded by characters kept, oldest
+// out. A text is kept only from its second sighting on: most texts (each new turn) never come
+// back, and keeping them all made every request's text survive into V8's old space, which cost
+// more in garbage collection than the scans it saved.
 import type { TextHit } from './compile-rule.js';
 
 /** Texts longer than this are scanned every time. */
 const MAX_TEXT_CHARS = 32 * 1024;
 /** Characters of text kept as keys per rule (about 2 MB at most). */
 const MAX_KEPT_CHARS = 1024 * 1024;
+/** Hashes of texts seen once; forgotten all at once past this many (small integers: no garbage). */
+const MAX_SEEN_ONCE = 16 * 1024;
+
+/** FNV-1a over UTF-16 code units, cut to 30 bits so V8 keeps it as a small integer. */
+function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash & 0x3fffffff;
+}
 
 export type FindHits = (text: string, from: number) => readonly TextHit[];
 
 export function memoizeFind(find: FindHits): FindHits {
   const seen = new Map<string, readonly TextHit[]>();
+  const seenOnce = new Set<number>();
   let keptChars = 0;
   return (text, from) => {
     if (from !== 0 || text.length > MAX_TEXT_CHARS) return find(text, from);
@@ -23,6 +36,13 @@ export function memoizeFind(find: FindHits): FindHits {
       seen.set(text, known);
       return known;
     }
+    const hash = hashString(text);
+    if (!seenOnce.has(hash)) {
+      if (seenOnce.size >= MAX_SEEN_ONCE) seenOnce.clear();
+      seenOnce.add(hash);
+      return find(text, 0);
+    }
+    seenOnce.delete(hash);
     const hits = Object.freeze(find(text, 0));
     seen.set(text, hits);
     keptChars += text.length;

@@ -13,15 +13,28 @@ function createScanner(): { find: (text: string, from: number) => TextHit[]; cal
 }
 
 describe('memoizeFind', () => {
-  it('scans a repeated whole text once and returns the same hits', () => {
+  it('scans a whole text twice at most (kept from its second sighting), with the same hits', () => {
     const scanner = createScanner();
     const find = memoizeFind(scanner.find);
-    const first = find('a system prompt with x and x', 0);
+    const prompt = 'a system prompt with x and x';
+    const first = find(prompt, 0);
     expect(first).toEqual([{ start: 21, end: 22, label: 'x' }, { start: 27, end: 28, label: 'x' }]);
-    expect(find('a system prompt with x and x', 0)).toBe(first);
+    const second = find(prompt, 0);
+    expect(second).toEqual(first);
+    for (let i = 0; i < 5; i++) expect(find(prompt, 0)).toBe(second);
     expect(find('some other words', 0)).toEqual([]);
-    expect(scanner.calls).toEqual(['a system prompt with x and x', 'some other words']);
-    expect(Object.isFrozen(first)).toBe(true);
+    expect(scanner.calls).toEqual([prompt, prompt, 'some other words']);
+    expect(Object.isFrozen(second)).toBe(true);
+  });
+
+  it('does not keep texts seen only once (each new chat turn)', () => {
+    const scanner = createScanner();
+    const find = memoizeFind(scanner.find);
+    for (let i = 0; i < 100; i++) find(`turn ${i} with x`, 0);
+    expect(scanner.calls).toHaveLength(100);
+    find('turn 0 with x', 0); // its second sighting: scanned, now kept
+    find('turn 0 with x', 0);
+    expect(scanner.calls).toHaveLength(101);
   });
 
   it('always scans stream segments that follow context, and texts over 32 KB', () => {
@@ -39,10 +52,12 @@ describe('memoizeFind', () => {
     const scanner = createScanner();
     const find = memoizeFind(scanner.find);
     const text = (i: number): string => `${i}:`.padEnd(30 * 1024, 'a');
-    for (let i = 0; i < 40; i++) find(text(i), 0); // 40 × 30 KB > 1M: the first ones are gone
+    for (let i = 0; i < 40; i++) find(text(i), 0);
+    for (let i = 0; i < 40; i++) find(text(i), 0); // kept now; 40 × 30 KB > 1M: the first ones are gone
+    expect(scanner.calls).toHaveLength(80);
     find(text(39), 0); // still kept
-    expect(scanner.calls).toHaveLength(40);
+    expect(scanner.calls).toHaveLength(80);
     find(text(0), 0); // evicted long ago: scanned again
-    expect(scanner.calls).toHaveLength(41);
+    expect(scanner.calls).toHaveLength(81);
   });
 });
