@@ -28,13 +28,7 @@ export function fakeCmd(id: string, ...flags: string[]): string {
   return [process.execPath, FAKE_UPSTREAM, '--port', '${PORT}', '--model', id, ...flags].map(cmdWord).join(' ');
 }
 
-/**
- * A base port per daemon, away from the default 5800 and from the other test files running in
- * parallel, so two daemons rarely race for the same free port (each still searches upwards).
- */
-export function randomStartPort(): number {
-  return 20_000 + Math.floor(Math.random() * 30_000);
-}
+export { randomStartPort } from '../helpers/random-start-port.js';
 
 /** The llama-server path globalSetup installed; a missing one fails the test, never skips it. */
 export function getLlamaServerPath(): string {

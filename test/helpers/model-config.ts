@@ -6,6 +6,7 @@ import {
   type GroupConfig,
   type ModelConfig,
 } from '../../src/config/types.js';
+import { randomStartPort } from './random-start-port.js';
 
 export const FAKE_UPSTREAM = fileURLToPath(new URL('../fixtures/fake-upstream.mjs', import.meta.url));
 
@@ -56,7 +57,7 @@ export function makeConfig(models: ModelConfig[], overrides: Partial<Config> = {
     healthCheckTimeoutMs: 15_000,
     logLevel: 'info',
     logToStdout: 'none',
-    startPort: 20_000 + Math.floor(Math.random() * 20_000),
+    startPort: randomStartPort(),
     includeAliasesInList: false,
     peers: [],
     preload: [],

@@ -8,6 +8,7 @@ import type { ModelProcess, ProcessState, StateChange } from '../../src/process/
 import { LogHub } from '../../src/shared/log-hub.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { makeModel } from '../helpers/model-config.js';
+import { randomStartPort } from '../helpers/random-start-port.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 export interface Recorded {
@@ -34,7 +35,7 @@ export interface Harness {
 export function createHarness(): Harness {
   const hub = new LogHub();
   const ports = new PortReservations();
-  const startPort = 20_000 + Math.floor(Math.random() * 30_000);
+  const startPort = randomStartPort();
   const made: ModelProcess[] = [];
   return {
     hub,
