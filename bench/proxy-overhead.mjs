@@ -31,21 +31,24 @@ export async function run(ctx) {
     else notes.push('swapgate rows skipped (--skip-swapgate)');
 
     const samples = {};
+    let sentToGate = gate === null ? 0 : 1; // the warm-up request
     for (const connections of CONCURRENCIES) {
       for (const target of targets) {
         const warm = await runLoad({ url: `${target.url}/v1/chat/completions`, body, connections, amount: Math.min(1000, amount) });
         assertClean(warm, `${target.id} warm-up c=${connections}`);
+        if (target.id === 'swapgate') sentToGate += warm.ok;
       }
       for (let round = 0; round < ctx.runs; round++) {
         for (const target of targets) {
           const result = await runLoad({ url: `${target.url}/v1/chat/completions`, body, connections, amount });
           assertClean(result, `${target.id} c=${connections}`);
+          if (target.id === 'swapgate') sentToGate += result.ok;
           (samples[`${target.id}@${connections}`] ??= []).push(result);
           ctx.log(`  c=${connections} round ${round + 1} ${target.id}: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(3)} ms`);
         }
       }
     }
-    if (gate !== null) notes.push(await describeProductionLogging(gate));
+    if (gate !== null) notes.push(await describeProductionLogging(gate, sentToGate));
     return { figures: makeFigures(samples, gate !== null), notes, raw: samples };
   } finally {
     if (gate !== null) await gate.stop();
@@ -54,14 +57,20 @@ export async function run(ctx) {
   }
 }
 
-// The figures are only meaningful if the daemon really logged and audited every request.
-async function describeProductionLogging(gate) {
-  await sleep(500); // the audit log flushes every 200 ms
+// The figures are only meaningful if the daemon really audited every request (records are
+// written in batches every 200 ms: wait for the last batch, with a deadline).
+async function describeProductionLogging(gate, sent) {
   const path = join(gate.dir, PRODUCTION_LOGGING.audit.path);
-  const records = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
-  return records > 0
-    ? `swapgate ran with the per-request log line (logLevel info, to stdout) and wrote ${records.toLocaleString('en-US')} audit records`
-    : `WARNING: swapgate wrote no audit records to ${path}: its rows measure a daemon without an audit log`;
+  const countRecords = () => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0);
+  const deadline = performance.now() + 5_000;
+  let records = countRecords();
+  while (records < sent && performance.now() < deadline) {
+    await sleep(50);
+    records = countRecords();
+  }
+  return records === sent
+    ? `swapgate ran with the per-request log line (logLevel info, to stdout) and wrote an audit record for each of its ${sent.toLocaleString('en-US')} requests`
+    : `WARNING: swapgate wrote ${records.toLocaleString('en-US')} audit records for ${sent.toLocaleString('en-US')} requests: its rows do not measure a fully audited daemon`;
 }
 
 function makeFigures(samples, withDaemon) {

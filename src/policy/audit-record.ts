@@ -47,10 +47,6 @@ function toDecisionFields(d: Decision): RecordFields {
   };
 }
 
-export function getEntryFields(entry: AuditEntry, tsMs: number, seq: number): RecordFields {
-  return { ts: new Date(tsMs).toISOString(), seq, ...getEntryBody(entry) };
-}
-
 /** Everything of an entry's record after ts and seq. */
 function getEntryBody(entry: AuditEntry): RecordFields {
   return {
@@ -77,7 +73,7 @@ export function getSystemFields(event: 'retention' | 'recovered', tsMs: number, 
 
 /**
  * An entry serialized when it is recorded, so the queue holds two strings rather than the
- * request's objects; render(seq) is the same text as JSON.stringify(getEntryFields(…)).
+ * request's objects; render(seq) is the record's JSON: ts, seq, then the entry's fields.
  */
 export function renderEntry(entry: AuditEntry, tsMs: number): (seq: number) => string {
   const head = `{"ts":"${new Date(tsMs).toISOString()}","seq":`;
@@ -85,17 +81,9 @@ export function renderEntry(entry: AuditEntry, tsMs: number): (seq: number) => s
   return (seq) => `${head}${seq}${tail}`;
 }
 
-/** The line to append; prevHash null writes a plain (unchained) record. */
-export function sealRecord(fields: RecordFields, prevHash: string | null): string {
-  const plain = JSON.stringify(fields);
-  if (prevHash === null) return plain;
-  if (plain === '{}' || 'prev_hash' in fields) return appendHash(JSON.stringify({ ...fields, prev_hash: prevHash }));
-  return sealText(plain, prevHash);
-}
-
 /**
- * Chains a record already serialized as a non-empty JSON object without prev_hash: the same
- * text as sealRecord gives for its fields, without parsing or copying them.
+ * Chains a record serialized as a non-empty JSON object without prev_hash or hash: appends
+ * prev_hash, then hash (SHA-256 of the line so far, closed), always the last key.
  */
 export function sealText(plain: string, prevHash: string): string {
   return appendHash(`${plain.slice(0, -1)},"prev_hash":"${prevHash}"}`);

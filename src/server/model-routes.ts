@@ -59,7 +59,7 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: ModelRouteDeps): vo
   const { config, supervisor, resolver } = deps;
   const byId = new Map(config.models.map((m) => [m.id, m]));
   // Without a scoped key configured, everyone sees everything: no lookup at all.
-  const scoped = config.apiKeys.some((k) => k.models !== null && !k.admin);
+  const scoped = config.apiKeys.some((k) => k.models !== null);
   const listModels = (c: AppContext): Response => {
     const key = scoped ? getGovernedRequest(c.get('state')).key : null;
     return sendJson(c, buildModelList(config, supervisor.statuses(), key));

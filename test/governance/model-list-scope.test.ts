@@ -106,6 +106,23 @@ describe('/v1/models under API keys', () => {
   });
 });
 
+describe('/v1/models when the only scoped key is an admin key', () => {
+  it('the admin key sees what it may use for inference; an unscoped key sees everything', async () => {
+    const h = await startGoverned({ models: MODELS, config: { apiKeys: [key(ADMIN, 'ops', { admin: true, models: ['mistral-*'] }), key(ANY, 'any')] } });
+    try {
+      const list = async (k: string): Promise<string[]> => {
+        const ids: string[] = [];
+        for await (const model of new OpenAI({ baseURL: `${h.url}/v1`, apiKey: k, maxRetries: 0 }).models.list()) ids.push(model.id);
+        return ids;
+      };
+      expect(await list(ADMIN)).toEqual(['mistral-7b']);
+      expect(await list(ANY)).toEqual(['llama-8b', 'mistral-7b', 'qwen-7b']);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('/v1/models without scoped keys', () => {
   it('lists every listed model when no keys are configured, or none is scoped', async () => {
     for (const apiKeys of [[], [key(ANY, 'any'), key(ADMIN, 'ops', { admin: true })]]) {

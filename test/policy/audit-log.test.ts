@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditConfig } from '../../src/config/types.js';
 import { createKeyring, extractPresentedKey } from '../../src/policy/api-keys.js';
 import { openAuditLog, type AuditLogOptions } from '../../src/policy/audit-log.js';
-import { GENESIS_HASH, getEntryFields, renderEntry, sealRecord, sealText, type AuditEntry } from '../../src/policy/audit-record.js';
+import { GENESIS_HASH, readRecordLine, renderEntry, sealText, type AuditEntry } from '../../src/policy/audit-record.js';
 import { formatVerifyResult, verifyAuditChain, verifyAuditFile } from '../../src/policy/audit-verify.js';
 import type { Clock } from '../../src/shared/clock.js';
 
@@ -138,17 +138,24 @@ describe('audit log writing', () => {
     expect(await verifyAuditFile(path)).toMatchObject({ ok: true, records: 2 });
   });
 
-  it('renders an entry at record time to exactly the text sealRecord makes of its fields', () => {
+  it('renders an entry at record time into the documented record, chained and hashed', () => {
     const tsMs = Date.parse('2026-11-20T10:00:00.123Z');
     const full = entry(7, {
       policy: [{ policyId: 'p"1', ruleIndex: 2, ruleType: 'content_filter', action: 'block', direction: 'response', matches: 1 }],
       admin: { action: 'unload', target: 'x' },
     });
-    for (const e of [full, entry(8), { event: 'auth_failure' as const }]) {
-      const fields = getEntryFields(e, tsMs, 41);
-      expect(renderEntry(e, tsMs)(41)).toBe(JSON.stringify(fields));
-      expect(sealText(renderEntry(e, tsMs)(41), GENESIS_HASH)).toBe(sealRecord(fields, GENESIS_HASH));
-    }
+    const line = sealText(renderEntry(full, tsMs)(41), GENESIS_HASH);
+    const read = readRecordLine(line);
+    expect(read).toMatchObject({ hasHash: true, hashOk: true });
+    expect(Object.keys(read?.record ?? {})).toEqual([
+      'ts', 'seq', 'event', 'request_id', 'key_name', 'client_ip', 'model', 'route', 'method', 'status', 'duration_ms', 'tokens', 'policy', 'cache', 'admin', 'prev_hash', 'hash',
+    ]);
+    expect(read?.record).toMatchObject({
+      ts: '2026-11-20T10:00:00.123Z', seq: 41, event: 'request', request_id: 'req-7', prev_hash: GENESIS_HASH,
+      policy: [{ policy_id: 'p"1', rule_index: 2, rule_type: 'content_filter', action: 'block', direction: 'response', matches: 1 }],
+      admin: { action: 'unload', target: 'x' },
+    });
+    expect(JSON.parse(renderEntry({ event: 'auth_failure' }, tsMs)(1))).toMatchObject({ seq: 1, event: 'auth_failure', tokens: { prompt: null, completion: null }, policy: [] });
   });
 
   it('continues the chain after a restart', async () => {

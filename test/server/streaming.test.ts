@@ -70,6 +70,8 @@ describe('streaming', () => {
     await waitFor(() => h.stub.inFlight('stream') === 0, { what: 'lease release' });
   });
 
+  // Guards the cork that coalesces a burst into one write: undone before the end, or the
+  // kept-alive socket would stay corked and the next response would hang.
   it('a burst of events arrives whole and in order, and the kept-alive connection serves the next request', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {

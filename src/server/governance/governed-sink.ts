@@ -19,7 +19,7 @@ import { brokenOffError, unreadableAnswerError } from './governance-errors.js';
 import type { GovernedRequest } from './governed-request.js';
 import { logDecisions } from './log-decisions.js';
 import { createSseUsageReader } from './sse-usage-reader.js';
-import { createJsonUsageReader, getUsageTokens, parseJson, readJsonUsage, type UsageReader } from './usage-tokens.js';
+import { getUsageTokens, parseJson, readJsonUsage, type UsageReader } from './usage-tokens.js';
 
 export interface SinkPlan {
   readonly request: GovernedRequest;
@@ -139,11 +139,8 @@ export class GovernedSink extends Writable {
       delete headers['content-length'];
       return 'govern';
     }
-    if (!type.includes('json')) return 'pass';
-    if (plan.inspect !== null || plan.store !== null) return 'buffer';
-    if (!plan.meterUsage) return 'pass';
-    this.usage = createJsonUsageReader();
-    return 'tee';
+    // A sink exists only to inspect or cache (usage alone is read by an observer): hold it.
+    return type.includes('json') ? 'buffer' : 'pass';
   }
 
   private hold(chunk: Buffer, callback: (error?: Error | null) => void): void {
