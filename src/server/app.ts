@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): SwapgateApp {
   registerUpstreamRoutes(app, ctx);
   registerModelRoutes(app, { config, supervisor, resolver });
   registerLogRoutes(app, { hub, resolver });
-  registerUiRoutes(app, { config, supervisor });
+  registerUiRoutes(app, { config, supervisor, hub });
 
   app.onError(createErrorHandler(logger));
   app.notFound(createNotFoundHandler());

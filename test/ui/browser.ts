@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (no downloaded browsers). A missing browser fails
 // the test: CI installs it in .ci/run. Every page records its script errors and CSP violations.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -31,8 +31,9 @@ export interface WatchedPage {
   readonly errors: string[];
 }
 
-export async function openPage(browser: Browser): Promise<WatchedPage> {
-  const page = await browser.newPage();
+/** A browser (each page in a fresh context) or one context (its pages share a connection pool). */
+export async function openPage(target: Browser | BrowserContext): Promise<WatchedPage> {
+  const page = await target.newPage();
   page.setDefaultTimeout(SHOWN_WITHIN_MS);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -56,4 +57,20 @@ export function getModelRow(page: Page, model: string): { state: Locator; load: 
     unload: row.locator('button[data-action="unload"]'),
     note: row.locator('.note'),
   };
+}
+
+const STREAM_PATH = /^\/(ui\/events|logs\/stream)(\/|$)/;
+
+/**
+ * How many of the page's long-lived streams (/ui/events, /logs/stream*) are open right now: each
+ * holds one of the six HTTP/1.1 connections Chromium allows per host. Call before page.goto.
+ */
+export function trackOpenStreams(page: Page): () => number {
+  const open = new Set<Request>();
+  page.on('request', (request) => {
+    if (STREAM_PATH.test(new URL(request.url()).pathname)) open.add(request);
+  });
+  page.on('requestfinished', (request) => open.delete(request));
+  page.on('requestfailed', (request) => open.delete(request));
+  return () => open.size;
 }

@@ -1,10 +1,10 @@
 // The web UI in a real Chromium against the real daemon (dist/main.js) running fake upstreams:
 // what a user sees in the model list, the logs and the activity table, with and without keys.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { startDaemon, stopAllDaemons, type Daemon } from '../helpers/daemon.js';
 import { fakeCmd, postChat, waitForPidsGone, waitForReady, yamlQuote } from '../e2e/e2e-fixtures.js';
-import { getModelRow, launchChromium, openPage, waitForText } from './browser.js';
+import { getModelRow, launchChromium, openPage, SHOWN_WITHIN_MS, trackOpenStreams, waitForText } from './browser.js';
 
 const USER_KEY = 'sk-ui-user-key';
 const ADMIN_KEY = 'sk-ui-admin-key';
@@ -33,8 +33,8 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 afterEach(stopAllDaemons);
 
-async function openUi(daemon: Daemon): Promise<Awaited<ReturnType<typeof openPage>>> {
-  const watched = await openPage(browser);
+async function openUi(daemon: Daemon, target: Browser | BrowserContext = browser): Promise<Awaited<ReturnType<typeof openPage>>> {
+  const watched = await openPage(target);
   const res = await watched.page.goto(`${daemon.baseUrl}/`);
   expect(res?.status(), 'GET / → /ui/ without a key').toBe(200);
   expect(watched.page.url()).toBe(`${daemon.baseUrl}/ui/`);
@@ -82,6 +82,45 @@ describe('web UI', () => {
     await waitForText(broken.state, /^failed$/);
     await waitForText(broken.note, /HTTP 502: model "broken" exited during start \(code 3/);
   }, 60_000);
+
+  it('holds two streams per tab, so a Load works with another tab open and a third tab opens', async () => {
+    const daemon = await startDaemon({ configText: makeConfigText(false) });
+    // One context: its tabs share Chromium's six connections per host, as a user's tabs do.
+    // Three streams per tab left none for a Load or a third tab once two tabs were open.
+    const context = await browser.newContext();
+    try {
+      let opened = 0;
+      const openTab = async (channel: string) => {
+        const watched = await openPage(context);
+        const openStreams = trackOpenStreams(watched.page);
+        const res = await watched.page.goto(`${daemon.baseUrl}/ui/`);
+        expect(res?.status(), `tab ${opened + 1} loads with ${opened} open`).toBe(200);
+        opened += 1;
+        await waitForText(getModelRow(watched.page, 'alpha').state, /^(stopped|ready)$/);
+        await watched.page.locator('#log-channel').selectOption(channel);
+        return { page: watched.page, openStreams };
+      };
+      const proxyTab = await openTab('proxy');
+      const modelTab = await openTab('alpha');
+      const alpha = getModelRow(modelTab.page, 'alpha');
+      await alpha.load.click();
+      await waitForText(alpha.state, /^ready$/);
+      await waitForText(getModelRow(proxyTab.page, 'alpha').state, /^ready$/);
+      await waitForText(modelTab.page.locator('#log-view'), /^READY \d+/m);
+      await waitForText(proxyTab.page.locator('#log-view'), 'path=/api/models/load/alpha');
+      await waitForText(proxyTab.page.locator('#activity-body'), '/api/models/load/alpha');
+
+      const upstreamTab = await openTab('upstream');
+      await waitForText(upstreamTab.page.locator('#log-view'), /\[alpha\] READY \d+/);
+      await waitForText(upstreamTab.page.locator('#activity-body'), '/api/models/load/alpha');
+      const tabs = [proxyTab, modelTab, upstreamTab];
+      for (const [index, tab] of tabs.entries()) {
+        await expect.poll(tab.openStreams, { message: `open streams of tab ${index + 1}`, timeout: SHOWN_WITHIN_MS }).toBe(2);
+      }
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 
   it('asks for a key, keeps it in sessionStorage, and says when an admin key is needed', async () => {
     const daemon = await startDaemon({ configText: makeConfigText(true) });

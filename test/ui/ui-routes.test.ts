@@ -116,6 +116,38 @@ describe('UI page', () => {
     expect(await events.next()).toBeNull();
     expect(h.stub.listenerCount('state')).toBe(1);
   });
+
+  it('/ui/events sends no state of a model left out of its snapshot, not even at shutdown', async () => {
+    const events = readEvents(await fetch(`${h.url}/ui/events`));
+    const snapshot = await events.next();
+    expect(snapshot?.type === 'snapshot' && snapshot.models.map((m) => m.id)).toEqual(['remote/big', 'zeta']);
+    h.stub.emit('state', { modelId: 'secret-model', from: 'stopped', to: 'starting', reason: 'request', at: 1, pid: null });
+    h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'starting', reason: 'request', at: 2, pid: null });
+    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'starting', reason: 'request' });
+    h.stub.emit('state', { modelId: 'secret-model', from: 'starting', to: 'shutdown', reason: 'shutdown', at: 3, pid: null });
+    expect(await events.next()).toBeNull(); // ended, so the page reconnects, without the hidden id
+    expect(h.stub.listenerCount('state')).toBe(1);
+  });
+});
+
+describe('UI with peers only', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ models: [], config: { peers: [PEER] } });
+  });
+  afterAll(() => h.close());
+
+  it('/ui/events ends when the daemon shuts down (hub end), so an open tab does not hold the exit', async () => {
+    const events = readEvents(await fetch(`${h.url}/ui/events`));
+    expect(await events.next()).toEqual({
+      type: 'snapshot',
+      models: [{ id: 'remote/big', name: null, description: null, aliases: [], peer: 'remote', state: null }],
+    });
+    expect(h.stub.listenerCount('state')).toBe(2);
+    h.hub.end();
+    expect(await events.next()).toBeNull();
+    expect(h.stub.listenerCount('state')).toBe(1);
+  });
 });
 
 describe('UI with API keys', () => {
@@ -138,7 +170,9 @@ describe('UI with API keys', () => {
     }
   });
 
-  it('/ui/events needs a key, any key (it shows no more than /v1/models)', async () => {
+  // Any key: a scoped key sees only its models; an admin key sees every listed model, with or
+  // without `models`, because the UI is where an admin manages them.
+  it('/ui/events needs a key, any key', async () => {
     expect((await h.swapgate.app.request('/ui/events')).status).toBe(401);
     const res = await h.swapgate.app.request('/ui/events', { headers: { authorization: 'Bearer sk-user' } });
     expect(res.status).toBe(200);
@@ -157,5 +191,14 @@ describe('UI with API keys', () => {
     expect(await idsFor('sk-eta')).toEqual(['eta']);
     expect(await idsFor('sk-user')).toEqual(['eta', 'zeta']);
     expect(await idsFor('sk-admin')).toEqual(['eta', 'zeta']);
+  });
+
+  it('/ui/events sends a scoped key the state changes of its models only', async () => {
+    const events = readEvents(await h.swapgate.app.request('/ui/events', { headers: { authorization: 'Bearer sk-eta' } }));
+    expect((await events.next())?.type).toBe('snapshot');
+    h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'starting', reason: 'request', at: 1, pid: null });
+    h.stub.emit('state', { modelId: 'eta', from: 'stopped', to: 'starting', reason: 'request', at: 2, pid: null });
+    expect(await events.next()).toEqual({ type: 'state', model: 'eta', from: 'stopped', to: 'starting', reason: 'request' });
+    await events.close();
   });
 });

@@ -45,33 +45,57 @@ export function listUiModels(config: Config, supervisor: Supervisor, visible: Mo
   return [...local, ...remote].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** What ends a UI stream besides the client: the daemon going away (LogHub.end at shutdown). */
+export interface StreamEnd {
+  onEnd(callback: () => void): () => void;
+}
+
 /**
- * A snapshot, then the changes. Ends when a model reaches "shutdown": this supervisor is being
- * retired (config reload or exit) and the UI reconnects to whatever serves next.
+ * A snapshot, then the changes of the models in it (nothing else: an unlisted or hidden id never
+ * reaches the caller). Ends when a model reaches "shutdown" (this supervisor is being retired by
+ * a config reload or exit, and the UI reconnects to whatever serves next) or when `end` fires:
+ * with peers only there is no local model to shut down, and the stream must not hold the exit.
  */
-export function streamModelEvents(config: Config, supervisor: Supervisor, visible: ModelFilter = SHOW_ALL): ReadableStream<Uint8Array> {
+export function streamModelEvents(
+  config: Config,
+  supervisor: Supervisor,
+  end: StreamEnd,
+  visible: ModelFilter = SHOW_ALL,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const aliasesOf = new Map(config.models.map((m) => [m.id, m.aliases]));
-  let stop = (): void => undefined;
+  const unsubscribers: (() => void)[] = [];
+  const stop = (): void => {
+    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const send = (event: ModelEvent): void => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
-      const onState = (change: StateChange): void => {
+      const close = (): void => {
+        stop();
         try {
-          if (change.to !== 'shutdown' && !visible(change.modelId, aliasesOf.get(change.modelId) ?? [])) return;
-          send({ type: 'state', model: change.modelId, from: change.from, to: change.to, reason: change.reason });
-          if (change.to === 'shutdown') {
-            stop();
-            controller.close();
-          }
+          controller.close();
         } catch {
-          stop(); // the client went away under us: stop listening
+          // already closed or cancelled by the client: nothing left to end
         }
       };
-      stop = () => supervisor.off('state', onState);
+      const models = listUiModels(config, supervisor, visible);
+      const shown = new Set(models.map((m) => m.id));
+      const onState = (change: StateChange): void => {
+        if (shown.has(change.modelId)) {
+          try {
+            send({ type: 'state', model: change.modelId, from: change.from, to: change.to, reason: change.reason });
+          } catch {
+            stop(); // the client went away under us: stop listening
+            return;
+          }
+        }
+        if (change.to === 'shutdown') close();
+      };
+      send({ type: 'snapshot', models });
       supervisor.on('state', onState);
-      send({ type: 'snapshot', models: listUiModels(config, supervisor, visible) });
+      unsubscribers.push(() => supervisor.off('state', onState));
+      unsubscribers.push(end.onEnd(close));
     },
-    cancel: () => stop(),
+    cancel: stop,
   });
 }

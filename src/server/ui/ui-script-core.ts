@@ -74,13 +74,14 @@ function encodeModelPath(id) { return id.split('/').map(encodeURIComponent).join
 
 // Keeps one streamed GET open and hands over its lines a chunk at a time. Reconnects when the
 // stream ends or the connection fails; after a 401/403 it waits for restart() (a new key).
+// Its status goes to every node in options.messages (one stream may feed several panels).
 function createFollower(options) {
   var controller = null;
   var retryTimer = 0;
   async function read(ctrl) {
     var res = await fetch(options.path(), { headers: authHeaders(), signal: ctrl.signal, cache: 'no-store' });
     if (!res.ok) throw new HttpError(res.status, await readError(res));
-    showMessage(options.message, '', 'info');
+    showMessages('', 'info');
     options.onOpen();
     var reader = res.body.getReader();
     var decoder = new TextDecoder();
@@ -94,9 +95,12 @@ function createFollower(options) {
     }
     if (pending !== '') options.onLines([pending]);
   }
+  function showMessages(text, kind) {
+    options.messages.forEach(function (node) { showMessage(node, text, kind); });
+  }
   function retry(ctrl, text) {
     if (ctrl !== controller) return;
-    showMessage(options.message, text + ' Reconnecting...', 'info');
+    showMessages(text + ' Reconnecting...', 'info');
     retryTimer = setTimeout(restart, RETRY_MS);
   }
   function stop() {
@@ -112,7 +116,7 @@ function createFollower(options) {
       function () { retry(ctrl, 'The stream ended.'); },
       function (error) {
         if (ctrl.signal.aborted) return;
-        if (isAuthError(error)) showMessage(options.message, describeError(error));
+        if (isAuthError(error)) showMessages(describeError(error));
         else retry(ctrl, describeError(error));
       });
   }

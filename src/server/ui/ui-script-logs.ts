@@ -1,5 +1,7 @@
-// Browser code of the web UI, part 3: the live log panel (one channel of /logs/stream/*) and
-// the activity table (the proxy's per-request log lines, msg "request"), then the start-up.
+// Browser code of the web UI, part 3: the live log panel (one channel) and the activity table
+// (the proxy's per-request log lines, msg "request"), then the start-up. Both read one stream, so
+// a tab holds two (this and /ui/events): a browser allows six HTTP/1.1 connections per host,
+// and three per tab left a third tab, or a Load with two tabs open, waiting for a free one.
 export const UI_SCRIPT_LOGS = String.raw`
 var MAX_LOG_LINES = 2000;
 var MAX_ACTIVITY = 200;
@@ -27,6 +29,22 @@ function formatLogLine(line) {
     parts.push(name + '=' + (typeof value === 'string' ? value : JSON.stringify(value)));
   });
   return parts.join(' ');
+}
+
+// The proxy channel alone when the panel shows it; else /logs/stream (proxy and upstream), whose
+// upstream lines carry their model: "[id] line". A model's panel is filtered from those, so its
+// history is what is left of it in the shared upstream history.
+function logStreamPath() { return byId('log-channel').value === 'proxy' ? '/logs/stream/proxy' : '/logs/stream'; }
+
+function isUpstreamLine(line) { return line.charAt(0) === '['; }
+
+// The lines of the panel's channel, as that channel's own stream would carry them.
+function selectChannelLines(lines) {
+  var channel = byId('log-channel').value || 'proxy';
+  if (channel === 'proxy') return lines.filter(function (line) { return !isUpstreamLine(line); });
+  if (channel === 'upstream') return lines.filter(isUpstreamLine);
+  var prefix = '[' + channel + '] ';
+  return lines.filter(function (line) { return line.indexOf(prefix) === 0; }).map(function (line) { return line.slice(prefix.length); });
 }
 
 function onLogLines(lines) {
@@ -76,24 +94,25 @@ function onActivityLines(lines) {
   renderActivity();
 }
 
-var logFollower = createFollower({
-  path: function () { return '/logs/stream/' + encodeModelPath(byId('log-channel').value || 'proxy'); },
-  message: byId('logs-msg'),
-  onOpen: function () { byId('log-view').replaceChildren(); },
-  onLines: onLogLines,
-});
+function onStreamLines(lines) {
+  onActivityLines(lines.filter(function (line) { return !isUpstreamLine(line); }));
+  var shown = selectChannelLines(lines);
+  if (shown.length > 0) onLogLines(shown);
+}
 
-var activityFollower = createFollower({
-  path: function () { return '/logs/stream/proxy'; },
-  message: byId('activity-msg'),
-  onOpen: function () { activity = []; },
-  onLines: onActivityLines,
+var logFollower = createFollower({
+  path: logStreamPath,
+  messages: [byId('logs-msg'), byId('activity-msg')],
+  onOpen: function () {
+    byId('log-view').replaceChildren();
+    activity = [];
+  },
+  onLines: onStreamLines,
 });
 
 function restartAll() {
   modelFollower.restart();
   logFollower.restart();
-  activityFollower.restart();
 }
 
 byId('key-form').addEventListener('submit', function (event) {

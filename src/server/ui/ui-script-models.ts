@@ -95,7 +95,7 @@ async function unloadAll() {
 
 var modelFollower = createFollower({
   path: function () { return '/ui/events'; },
-  message: byId('models-msg'),
+  messages: [byId('models-msg')],
   onOpen: function () { failures.clear(); },
   onLines: onModelLines,
 });
