@@ -15,8 +15,6 @@ import type { PolicyBlock } from './types.js';
 const DELTA_FIELDS: Readonly<Record<string, string>> = { text_delta: 'text', thinking_delta: 'thinking' };
 const BLOCK_FIELDS: Readonly<Record<string, string>> = { text: 'text', thinking: 'thinking' };
 
-const NO_CHARS: ReadonlyMap<number, number> = new Map();
-
 const getIndex = (json: Json): number => (typeof json.index === 'number' ? json.index : 0);
 
 /** The object and field holding text in a content_block_start or content_block_delta event. */
@@ -58,7 +56,7 @@ export function createAnthropicFormat(kit: FormatKit): StreamFormat {
   const governText = (index: number, holder: Json, field: string): FormatStep | boolean => {
     const value = holder[field];
     if (typeof value !== 'string' || value === '') return false;
-    const verdict = meter.active ? meter.measure(new Map([[0, value.length]]), null) : null;
+    const verdict = meter.active ? meter.measureOne(value.length, null) : null;
     if (verdict === 'block') return { kind: 'block', block: meter.describeBlock() };
     if (verdict === 'truncate') return { kind: 'truncate' };
     outputTokens += estimateChunkTokens(value.length);
@@ -99,7 +97,7 @@ export function createAnthropicFormat(kit: FormatKit): StreamFormat {
         }
         case 'message_delta': {
           const usage = isRecord(json.usage) && typeof json.usage.output_tokens === 'number' ? json.usage.output_tokens : null;
-          const verdict = meter.measure(NO_CHARS, usage);
+          const verdict = meter.measureOne(0, usage);
           if (verdict === 'block') return { kind: 'block', block: meter.describeBlock() };
           if (verdict === 'truncate') return { kind: 'truncate' };
           return flushBefore(raw, null);

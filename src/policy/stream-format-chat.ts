@@ -7,13 +7,14 @@
 import { isRecord } from './extract-texts.js';
 import { DONE_FRAME, createDataFrame, createErrorFrame, serializeSseEvent } from './stream-frames.js';
 import { sendFrames, type FlushStep, type FormatKit, type FormatStep, type Json, type StreamFormat } from './stream-format.js';
-import { createLogprobsLedger, type FieldText } from './stream-logprobs.js';
+import { createLogprobsLedger, type LogprobsOutcome } from './stream-logprobs.js';
 import type { PolicyBlock } from './types.js';
 
 type ChunkKind = 'chat' | 'text';
 
 const TEMPLATE_KEYS = ['id', 'object', 'created', 'model', 'system_fingerprint'];
 const FIELDS: Readonly<Record<ChunkKind, readonly string[]>> = { chat: ['content', 'reasoning_content', 'refusal'], text: ['text'] };
+const ALL_FIELDS = [...FIELDS.chat, ...FIELDS.text];
 
 function getChunkKind(json: Json): ChunkKind | null {
   if (!Array.isArray(json.choices)) return null;
@@ -45,21 +46,48 @@ export function createChatFormat(kit: FormatKit): StreamFormat {
   const ledger = createLogprobsLedger();
   const choicesSeen = new Set<number>();
   const choicesFinished = new Set<number>();
+  /** Per choice: how many of its fields' slots hold text (kept as slots are pushed and flushed). */
+  const heldFields = new Map<number, number>();
+  const slotKeys = new Map<number, Readonly<Record<string, string>>>();
   let kind: ChunkKind = 'chat';
-  let template: Json = { object: 'chat.completion.chunk' };
+  // The last chunk, whose id/model/… a chunk swapgate writes itself copies (only then read).
+  let templateSource: Json | null = null;
+
+  const getSlotKeys = (index: number): Readonly<Record<string, string>> => {
+    let keys = slotKeys.get(index);
+    if (!keys) {
+      keys = Object.fromEntries(ALL_FIELDS.map((field) => [field, `${index}:${field}`]));
+      slotKeys.set(index, keys);
+    }
+    return keys;
+  };
+
+  /** Keeps heldFields true after a push or flush of `key`, which held text before or not. */
+  const trackHeld = (index: number, key: string, wasHolding: boolean): void => {
+    const holding = slots.isHolding(key);
+    if (holding !== wasHolding) heldFields.set(index, (heldFields.get(index) ?? 0) + (holding ? 1 : -1));
+  };
 
   /** Releases held text per choice (only one choice, or all); a block found while flushing wins. */
   const flushChoices = (only: number | null): { texts: Map<number, Json>; block: PolicyBlock | null } => {
     const texts = new Map<number, Json>();
+    if (only !== null && (heldFields.get(only) ?? 0) === 0) return { texts, block: null };
     for (const key of slots.heldKeys()) {
       const [choiceText = '', field = 'content'] = key.split(':');
       const choice = Number(choiceText);
       if (only !== null && choice !== only) continue;
       const result = slots.flush(key);
+      trackHeld(choice, key, true);
       if (result.blocked) return { texts, block: result.blocked };
       if (result.text !== '') texts.set(choice, { ...texts.get(choice), [field]: result.text });
     }
     return { texts, block: null };
+  };
+
+  const getTemplate = (): Json => {
+    const source = templateSource;
+    if (source === null) return { object: 'chat.completion.chunk' };
+    return Object.fromEntries(TEMPLATE_KEYS.filter((k) => k in source).map((k) => [k, source[k]]));
   };
 
   const makeChunk = (finishReason: string | null, texts: Map<number, Json>): Json => {
@@ -70,13 +98,11 @@ export function createChatFormat(kit: FormatKit): StreamFormat {
         ? { index, delta: fields, finish_reason: finishReason }
         : { index, text: typeof fields.text === 'string' ? fields.text : '', finish_reason: finishReason };
     });
-    return { ...template, choices };
+    return { ...getTemplate(), choices };
   };
 
   /** Gives a choice the logprobs the ledger allows; returns whether that changed them. */
-  const settleLogprobs = (choice: Json, index: number, texts: readonly FieldText[]): { changed: boolean; sent: boolean } => {
-    const holding = slots.heldKeys().some((key) => key.startsWith(`${index}:`));
-    const { logprobs, sent } = ledger.settle(index, texts, choice.logprobs, holding);
+  const applyLogprobs = (choice: Json, { logprobs, sent }: LogprobsOutcome): { changed: boolean; sent: boolean } => {
     if (choice.logprobs === logprobs || (logprobs === null && !('logprobs' in choice))) return { changed: false, sent };
     choice.logprobs = logprobs;
     return { changed: true, sent };
@@ -88,13 +114,17 @@ export function createChatFormat(kit: FormatKit): StreamFormat {
     choicesSeen.add(index);
     if (kind === 'chat' && !isRecord(choice.delta)) choice.delta = {};
     const holder = kind === 'chat' ? (choice.delta as Json) : choice;
+    const keys = getSlotKeys(index);
     const upstream = new Map<string, string>();
     let changed = false;
     for (const field of FIELDS[kind]) {
       const value = holder[field];
       if (typeof value !== 'string') continue;
       upstream.set(field, value);
-      const result = slots.push(`${index}:${field}`, value);
+      const key = keys[field] ?? `${index}:${field}`;
+      const wasHolding = slots.isHolding(key);
+      const result = slots.push(key, value);
+      trackHeld(index, key, wasHolding);
       if (result.blocked) return result.blocked;
       if (result.text !== value) {
         holder[field] = result.text;
@@ -111,8 +141,12 @@ export function createChatFormat(kit: FormatKit): StreamFormat {
         changed = true;
       }
     }
+    const holding = (heldFields.get(index) ?? 0) > 0;
+    // No logprobs and all text out as it came: the ledger may have nothing to settle.
+    const quiet = !changed && !holding && !isRecord(choice.logprobs) ? ledger.settleQuiet(index) : null;
+    if (quiet !== null) return applyLogprobs(choice, quiet);
     const texts = [...upstream].map(([field, text]) => ({ field, upstream: text, released: String(holder[field]) }));
-    const logprobs = settleLogprobs(choice, index, texts);
+    const logprobs = applyLogprobs(choice, ledger.settle(index, texts, choice.logprobs, holding));
     return { changed: changed || logprobs.changed, sent: logprobs.sent };
   };
 
@@ -121,7 +155,7 @@ export function createChatFormat(kit: FormatKit): StreamFormat {
       const chunkKind = getChunkKind(json);
       if (!chunkKind) return sendFrames([raw]);
       kind = chunkKind;
-      template = Object.fromEntries(TEMPLATE_KEYS.filter((k) => k in json).map((k) => [k, json[k]]));
+      templateSource = json;
       const choices = (json.choices as unknown[]).filter(isRecord);
       // A usage-only chunk after every choice finished must not add a second finish.
       const finished = choicesSeen.size > 0 && choicesFinished.size >= choicesSeen.size;

@@ -138,10 +138,11 @@ export function createResponsesFormat(kit: FormatKit): StreamFormat {
     const value = json.delta;
     if (typeof value !== 'string') return false;
     const slot = getSlot(json);
-    const key = getPartKey(getEventItemKey(json), slot);
-    output.addPart(getEventItemKey(json), slot, partType, null);
+    const itemKey = getEventItemKey(json);
+    const key = getPartKey(itemKey, slot);
+    output.addPart(itemKey, slot, partType, null);
     deltaEvents.set(key, json);
-    const verdict = meter.active ? meter.measure(new Map([[0, value.length]]), null) : null;
+    const verdict = meter.active ? meter.measureOne(value.length, null) : null;
     if (verdict === 'block') return { kind: 'block', block: meter.describeBlock() };
     if (verdict === 'truncate') return { kind: 'truncate' };
     const result = slots.push(key, value);
@@ -170,7 +171,12 @@ export function createResponsesFormat(kit: FormatKit): StreamFormat {
       const type = String(json.type);
       if (typeof json.sequence_number === 'number') lastSequence = Math.max(lastSequence ?? 0, json.sequence_number);
       const partType = DELTA_PARTS[type];
-      if (partType !== undefined) return sendGoverned(event, () => governDelta(json, partType));
+      if (partType !== undefined) {
+        // The common event: a delta never adds tails, so no closures or tail list for it.
+        const outcome = governDelta(json, partType);
+        if (typeof outcome === 'object') return outcome;
+        return sendFrames([outcome ? serializeSseEvent(event.sse, JSON.stringify(json)) : event.raw]);
+      }
       const field = DONE_FIELDS[type];
       if (field !== undefined) return sendGoverned(event, (tails, n) => settleField(json, field, getEventPartKey(json), tails, n));
       const { part, item, response } = json;
@@ -185,7 +191,7 @@ export function createResponsesFormat(kit: FormatKit): StreamFormat {
       }
       if (RESPONSE_ENDED.has(type) && isRecord(response)) {
         const usage = isRecord(response.usage) && typeof response.usage.output_tokens === 'number' ? response.usage.output_tokens : null;
-        const verdict = meter.measure(new Map(), usage);
+        const verdict = meter.measureOne(0, usage);
         if (verdict === 'block') return { kind: 'block', block: meter.describeBlock() };
         if (verdict === 'truncate') return { kind: 'truncate' };
         return sendGoverned(event, (tails, n) => settleResponse(response, tails, n), true);

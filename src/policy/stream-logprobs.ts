@@ -31,16 +31,23 @@ export interface LogprobsOutcome {
 export interface LogprobsLedger {
   /** Settles a choice of one chunk after its text was governed; `holding`: text is still held. */
   settle(index: number, texts: readonly FieldText[], logprobs: unknown, holding: boolean): LogprobsOutcome;
+  /**
+   * What settle would return for a chunk without logprobs whose text went out whole and
+   * unchanged with nothing held, when settling it cannot change the ledger; null when the
+   * chunk must be settled. Lets a stream without logprobs skip building `texts`.
+   */
+  settleQuiet(index: number): LogprobsOutcome | null;
 }
 
 interface ChoiceLedger {
-  /** Per field: upstream text not released yet (while everything released matched). */
+  /** Per field: upstream text not released yet (while everything released matched); '' is absent. */
   readonly unreleased: Map<string, string>;
   readonly held: Json[];
   changed: boolean;
 }
 
 const DROPPED: LogprobsOutcome = { logprobs: null, sent: false };
+const SENT_NOTHING: LogprobsOutcome = { logprobs: null, sent: true };
 
 /** Chat `{content, refusal}` or completions `{tokens, token_logprobs, …}`: lists concatenated. */
 function mergeLogprobs(parts: readonly Json[]): Json | null {
@@ -69,9 +76,13 @@ export function createLogprobsLedger(): LogprobsLedger {
 
   /** False once something released differs from what the upstream sent. */
   const isVerbatim = (choice: ChoiceLedger, { field, upstream, released }: FieldText): boolean => {
-    const rest = (choice.unreleased.get(field) ?? '') + upstream;
+    const before = choice.unreleased.get(field);
+    // Common case (nothing was pending, all of it went out): no strings to build.
+    if (before === undefined && upstream === released) return true;
+    const rest = (before ?? '') + upstream;
     if (!rest.startsWith(released)) return false;
-    choice.unreleased.set(field, rest.slice(released.length));
+    if (rest.length === released.length) choice.unreleased.delete(field);
+    else choice.unreleased.set(field, rest.slice(released.length));
     return true;
   };
 
@@ -90,6 +101,12 @@ export function createLogprobsLedger(): LogprobsLedger {
       const merged = mergeLogprobs(choice.held);
       choice.held.length = 0;
       return { logprobs: merged, sent: true };
+    },
+    settleQuiet(index) {
+      const choice = choices.get(index);
+      if (choice === undefined) return SENT_NOTHING;
+      if (choice.changed) return DROPPED;
+      return choice.unreleased.size === 0 && choice.held.length === 0 ? SENT_NOTHING : null;
     },
   };
 }

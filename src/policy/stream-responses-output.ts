@@ -84,6 +84,8 @@ export function createResponsesOutput(): ResponsesOutput {
     addPart(itemKey, slot, partType, announced) {
       const parts = getItem(itemKey, partType).parts;
       const known = parts.get(slot);
+      // Every delta of a part reports it again: record it only when it is new or differs.
+      if (known !== undefined && known.partType === partType && (announced === null || announced === known.announced)) return;
       parts.set(slot, { partType, announced: announced ?? known?.announced ?? null });
     },
     buildIncomplete(reason, textOf) {

@@ -11,6 +11,8 @@ export interface TextSlots {
   flush(key: string): SegmentResult;
   /** Slots holding text, in the order they were first pushed to. */
   heldKeys(): string[];
+  /** Whether the slot holds text now (cheaper than heldKeys for one slot). */
+  isHolding(key: string): boolean;
   has(key: string): boolean;
   /** Everything released so far for the slot (kept only with keepReleased). */
   released(key: string): string;
@@ -52,6 +54,7 @@ export function createTextSlots(inspect: InspectSegment | null, keepReleased: bo
       return keep(slot, slot.window.flush());
     },
     heldKeys: () => [...slots].filter(([, slot]) => (slot.window?.heldChars ?? 0) > 0).map(([key]) => key),
+    isHolding: (key) => (slots.get(key)?.window?.heldChars ?? 0) > 0,
     has: (key) => slots.has(key),
     released: (key) => slots.get(key)?.released ?? '',
   };

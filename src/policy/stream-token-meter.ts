@@ -16,6 +16,8 @@ export interface TokenMeter {
    * enforced limit.
    */
   measure(charsByIndex: ReadonlyMap<number, number>, usageTokens: number | null): MeterVerdict;
+  /** measure() for an event adding `chars` to answer 0 only (Anthropic, Responses): no Map. */
+  measureOne(chars: number, usageTokens: number | null): MeterVerdict;
   describeBlock(): PolicyBlock;
 }
 
@@ -40,27 +42,43 @@ export function createTokenMeter(rules: readonly CompiledLengthRule[], tally: De
   let usageTokens: number | null = null;
   let tripped: CompiledLengthRule | null = null;
 
+  // Estimates only grow, so the longest is kept as they do.
+  let longest = 0;
+
+  const addChars = (index: number, chars: number): void => {
+    if (!(chars > 0)) return;
+    const estimate = (estimates.get(index) ?? 0) + estimateChunkTokens(chars);
+    estimates.set(index, estimate);
+    if (estimate > longest) longest = estimate;
+  };
+
+  const judge = (usage: number | null): MeterVerdict => {
+    if (usage !== null) usageTokens = usage;
+    const perChoiceUsage = usageTokens === null ? null : usageTokens / Math.max(1, estimates.size);
+    for (const rule of sorted) {
+      const exceeded = (perChoiceUsage ?? longest) > rule.maxTokens;
+      if (!exceeded || reported.has(rule)) continue;
+      reported.add(rule);
+      tally.add(rule, rule.action, 'response', []);
+      if (rule.action !== 'monitor') {
+        tripped = rule;
+        return rule.action;
+      }
+    }
+    return null;
+  };
+
   return {
     active: sorted.length > 0,
     measure(charsByIndex, usage) {
       if (sorted.length === 0) return null;
-      for (const [index, chars] of charsByIndex) {
-        if (chars > 0) estimates.set(index, (estimates.get(index) ?? 0) + estimateChunkTokens(chars));
-      }
-      if (usage !== null) usageTokens = usage;
-      const longest = Math.max(0, ...estimates.values());
-      const perChoiceUsage = usageTokens === null ? null : usageTokens / Math.max(1, estimates.size);
-      for (const rule of sorted) {
-        const exceeded = (perChoiceUsage ?? longest) > rule.maxTokens;
-        if (!exceeded || reported.has(rule)) continue;
-        reported.add(rule);
-        tally.add(rule, rule.action, 'response', []);
-        if (rule.action !== 'monitor') {
-          tripped = rule;
-          return rule.action;
-        }
-      }
-      return null;
+      for (const [index, chars] of charsByIndex) addChars(index, chars);
+      return judge(usage);
+    },
+    measureOne(chars, usage) {
+      if (sorted.length === 0) return null;
+      addChars(0, chars);
+      return judge(usage);
     },
     describeBlock() {
       if (!tripped) throw new Error('describeBlock called before a length rule tripped');
