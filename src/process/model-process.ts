@@ -6,6 +6,7 @@ import { createDeferred } from '../shared/deferred.js';
 import { abortedError, shuttingDownError, SwapgateError } from '../shared/errors.js';
 import type { LineRing } from '../shared/log-hub.js';
 import { describeStartFailure, launchRun } from './launch-run.js';
+import { getCrashFailure, getStartFailure, type ProcessFailure } from './process-failure.js';
 import { retireRun } from './retire-run.js';
 import { createRunContext, type ActiveRun, type ModelProcessDeps, type RunContext } from './run-context.js';
 import { waitForOutputDrain } from './spawn-upstream.js';
@@ -39,6 +40,7 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
   /** Set by shutdown({ force: true }): every stop from then on SIGKILLs at once. */
   private forceStops = false;
   private lastStart: number | null = null;
+  private failure: ProcessFailure | null = null;
   /** Asks the health poller of a start in progress to probe now. */
   private nudgeHealth: () => void = () => undefined;
   private readonly ctx: RunContext;
@@ -54,6 +56,7 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
   get port(): number | null { return this.run?.port ?? null; }
   get baseUrl(): string | null { return this.run?.target.baseUrl ?? null; }
   get lastStartMs(): number | null { return this.lastStart; }
+  get lastFailure(): ProcessFailure | null { return this.failure; }
 
   ensureReady(signal?: AbortSignal): Promise<void> {
     if (this.closing !== null || this.current === 'shutdown') return Promise.reject(shuttingDownError());
@@ -121,17 +124,20 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
     if (outcome === 'cancelled') throw cancel.reason;
     if (outcome === 'healthy') {
       this.lastStart = durationMs;
+      this.failure = null;
       this.transition('ready', 'healthy');
       return;
     }
     if (outcome === 'timeout') {
       const error = describeStartFailure(run, this.modelId, durationMs, true);
+      this.failure = getStartFailure(error, this.ctx.clock.now(), 'health-timeout', run.tail.tail());
       await this.stop('health-timeout');
       throw error;
     }
     await waitForOutputDrain(run.upstream);
     const error = describeStartFailure(run, this.modelId, durationMs, false);
     if (cancel.aborted) throw error; // a stop() took over the cleanup meanwhile
+    this.failure = getStartFailure(error, this.ctx.clock.now(), 'exited', run.tail.tail());
     this.endRun(run, 'exited');
     throw error;
   }
@@ -142,7 +148,10 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
     try {
       run = await launchRun(this.ctx, { startedAt: this.ctx.clock.now(), cancel, onLine: (tail, line) => this.onLine(tail, line) });
     } catch (error) {
-      if (!cancel.aborted) this.transition('stopped', 'start-failed');
+      if (!cancel.aborted) {
+        this.failure = getStartFailure(error, this.ctx.clock.now(), 'start-failed', []);
+        this.transition('stopped', 'start-failed');
+      }
       throw error;
     }
     this.run = run;
@@ -161,11 +170,15 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
   private onExit(run: ActiveRun): void {
     if (this.run !== run || this.current !== 'ready') return;
     const exit = run.upstream.exitInfo() ?? { exitCode: null, signal: null };
+    const failure = getCrashFailure(this.modelId, exit, this.ctx.clock.now(), run.tail.tail());
+    this.failure = failure;
     this.endRun(run, 'exited');
     this.emit('unexpectedExit', exit);
-    void waitForOutputDrain(run.upstream).then(() =>
-      this.ctx.logger.warn({ pid: run.upstream.pid, ...exit, logTail: run.tail.tail() }, 'upstream exited unexpectedly'),
-    );
+    void waitForOutputDrain(run.upstream).then(() => {
+      // Its last words may arrive after the exit; the record gets them unless a newer one replaced it.
+      if (this.failure === failure) this.failure = { ...failure, logTail: run.tail.tail() };
+      this.ctx.logger.warn({ pid: run.upstream.pid, ...exit, logTail: run.tail.tail() }, 'upstream exited unexpectedly');
+    });
   }
 
   // A run that ended on its own: state → stopped now, leftovers of its group are killed in the background.

@@ -1,6 +1,9 @@
 // The contract of one upstream process. Exactly one ModelProcess owns a model's process
 // state; callers ask for outcomes (ensureReady, stop) and listen to events.
 import type { EventEmitter } from 'node:events';
+import type { ProcessFailure } from './process-failure.js';
+
+export type { ProcessFailure };
 
 export type ProcessState = 'stopped' | 'starting' | 'ready' | 'stopping' | 'shutdown';
 
@@ -41,6 +44,8 @@ export interface ModelProcess extends EventEmitter<ProcessEvents> {
   readonly baseUrl: string | null;
   /** Milliseconds the last successful start took (spawn → healthy), or null. */
   readonly lastStartMs: number | null;
+  /** The last failed start or crash, until the model is next ready; null when none. */
+  readonly lastFailure: ProcessFailure | null;
   /**
    * Resolves when ready. Starts the process if stopped; joins a start in progress
    * (single-flight). Rejects with a SwapgateError (upstream_start_failed with exit code,

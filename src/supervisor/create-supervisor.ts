@@ -207,5 +207,6 @@ function toStatus(entry: ModelEntry): ModelStatus {
     inFlight: entry.inFlight,
     queued: entry.queued,
     lastStartMs: process.lastStartMs,
+    lastFailure: process.lastFailure,
   };
 }

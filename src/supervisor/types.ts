@@ -1,6 +1,6 @@
 // The contract the server layer consumes: ask for a lease on a ready model, forward, release.
 import type { EventEmitter } from 'node:events';
-import type { ProcessState, StateChange } from '../process/types.js';
+import type { ProcessFailure, ProcessState, StateChange } from '../process/types.js';
 
 export interface Lease {
   readonly modelId: string;
@@ -33,6 +33,8 @@ export interface ModelStatus {
   readonly inFlight: number;
   readonly queued: number;
   readonly lastStartMs: number | null;
+  /** The last failed start or crash (when, why, last log lines) until the next ready; or null. */
+  readonly lastFailure: ProcessFailure | null;
 }
 
 export interface SupervisorEvents {

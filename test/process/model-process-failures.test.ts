@@ -39,6 +39,17 @@ describe('ModelProcess start failures', () => {
     expect(rec.proc.state).toBe('stopped');
     expect(rec.transitions()).toEqual(['stopped→starting', 'starting→stopped']);
     expect(rec.changes.at(-1)?.reason).toBe('exited');
+    // Remembered after the request: one line of what, and the same tail apart.
+    expect(rec.proc.lastFailure).toEqual({
+      atMs: expect.any(Number),
+      code: 'upstream_start_failed',
+      message: expect.stringMatching(/^model "early" exited during start \(code 3, signal none\) after \d+ ms$/),
+      reason: 'exited',
+      exitCode: 3,
+      signal: null,
+      timedOut: false,
+      logTail: tail,
+    });
   });
 
   it('kills the process and reports timedOut when health never turns 200', async () => {
@@ -53,6 +64,7 @@ describe('ModelProcess start failures', () => {
     expect(isProcessGone(pid)).toBe(true);
     expect(rec.transitions()).toEqual(['stopped→starting', 'starting→stopping', 'stopping→stopped']);
     expect(rec.changes.map((c) => c.reason).slice(1)).toEqual(['health-timeout', 'health-timeout']);
+    expect(rec.proc.lastFailure).toMatchObject({ code: 'upstream_start_failed', reason: 'health-timeout', timedOut: true, exitCode: null });
   });
 
   it('names the command when it cannot be found', async () => {
@@ -63,6 +75,7 @@ describe('ModelProcess start failures', () => {
     expect(error.details).toMatchObject({ errno: 'ENOENT', command: '/nonexistent/llama-server' });
     expect(rec.proc.state).toBe('stopped');
     expect(harness.ports.ports.size).toBe(0);
+    expect(rec.proc.lastFailure).toMatchObject({ reason: 'start-failed', message: error.message, logTail: [] });
   });
 
   it('has no permanent failed state: the next ensureReady tries again', async () => {

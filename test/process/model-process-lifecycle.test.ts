@@ -110,8 +110,15 @@ describe('ModelProcess lifecycle', () => {
     expect(await exited).toEqual([{ exitCode: null, signal: 'SIGKILL' }]);
     expect(rec.proc.state).toBe('stopped');
     expect(rec.changes.at(-1)).toMatchObject({ from: 'ready', to: 'stopped', reason: 'exited', pid: firstPid });
+    expect(rec.proc.lastFailure).toMatchObject({
+      code: 'upstream_died',
+      message: 'model "a" exited unexpectedly (code none, signal SIGKILL)',
+      reason: 'exited',
+      signal: 'SIGKILL',
+    });
 
     await rec.proc.ensureReady();
+    expect(rec.proc.lastFailure).toBeNull();
     expect(rec.proc.pid).not.toBe(firstPid);
     expect(await getJson(`${rec.proc.baseUrl}/fake/stats`)).toMatchObject({ pid: rec.proc.pid });
   });

@@ -134,6 +134,7 @@ export class StubSupervisor extends EventEmitter<SupervisorEvents> implements Su
       inFlight: run.inFlight,
       queued: 0,
       lastStartMs: run.lastStartMs,
+      lastFailure: null,
     };
   }
 

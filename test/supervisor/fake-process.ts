@@ -6,6 +6,7 @@ import {
   PROCESS_TRANSITIONS,
   type ModelProcess,
   type ProcessEvents,
+  type ProcessFailure,
   type ProcessState,
 } from '../../src/process/types.js';
 import { createDeferred, type Deferred } from '../../src/shared/deferred.js';
@@ -19,6 +20,8 @@ export class FakeProcess extends EventEmitter<ProcessEvents> implements ModelPro
   port: number | null = null;
   baseUrl: string | null = null;
   lastStartMs: number | null = null;
+  /** The fake keeps no failure record; real-process.test.ts covers it. */
+  lastFailure: ProcessFailure | null = null;
   /** Transitions stopped → starting. */
   starts = 0;
   readonly stopReasons: string[] = [];

@@ -49,13 +49,17 @@ export async function waitForText(locator: Locator, text: string | RegExp): Prom
 }
 
 /** The state cell and the buttons of one model's row. */
-export function getModelRow(page: Page, model: string): { state: Locator; load: Locator; unload: Locator; note: Locator } {
+export function getModelRow(
+  page: Page,
+  model: string,
+): { state: Locator; load: Locator; unload: Locator; note: Locator; failure: Locator } {
   const row = page.locator(`#models-body tr[data-model="${model}"]`);
   return {
     state: row.locator('td.state'),
     load: row.locator('button[data-action="load"]'),
     unload: row.locator('button[data-action="unload"]'),
     note: row.locator('.note'),
+    failure: row.locator('.failure'),
   };
 }
 

@@ -81,6 +81,16 @@ describe('web UI', () => {
     await broken.load.click();
     await waitForText(broken.state, /^failed$/);
     await waitForText(broken.note, /HTTP 502: model "broken" exited during start \(code 3/);
+    await waitForText(broken.failure, /^failed .*: model "broken" exited during start \(code 3, signal none\)/);
+
+    // The daemon remembers it: a tab opened after the failure shows it too.
+    const later = await openUi(daemon);
+    const brokenLater = getModelRow(later.page, 'broken');
+    await waitForText(brokenLater.state, /^failed$/);
+    await waitForText(brokenLater.failure, /^failed .*: model "broken" exited during start \(code 3, signal none\)/);
+    expect(await brokenLater.state.getAttribute('title')).toMatch(/exited during start \(code 3/);
+    await waitForText(getModelRow(later.page, 'alpha').state, /^stopped$/);
+    expect(later.errors).toEqual([]);
   }, 60_000);
 
   it('holds two streams per tab, so a Load works with another tab open and a third tab opens', async () => {

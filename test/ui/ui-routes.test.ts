@@ -97,13 +97,13 @@ describe('UI page', () => {
     expect(await events.next()).toEqual({
       type: 'snapshot',
       models: [
-        { id: 'remote/big', name: null, description: null, aliases: [], peer: 'remote', state: null },
-        { id: 'zeta', name: 'Zeta 7B', description: null, aliases: ['z'], peer: null, state: 'stopped' },
+        { id: 'remote/big', name: null, description: null, aliases: [], peer: 'remote', state: null, lastFailure: null },
+        { id: 'zeta', name: 'Zeta 7B', description: null, aliases: ['z'], peer: null, state: 'stopped', lastFailure: null },
       ],
     });
     expect(h.stub.listenerCount('state')).toBe(2); // the app's own listener and this stream's
     h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'starting', reason: 'request', at: 1, pid: null });
-    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'starting', reason: 'request' });
+    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'starting', reason: 'request', lastFailure: null });
     await events.close();
     await waitFor(() => h.stub.listenerCount('state') === 1, { what: 'the stream to stop listening after the client left' });
   });
@@ -112,7 +112,7 @@ describe('UI page', () => {
     const events = readEvents(await fetch(`${h.url}/ui/events`));
     expect((await events.next())?.type).toBe('snapshot');
     h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'shutdown', reason: 'shutdown', at: 1, pid: null });
-    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'shutdown', reason: 'shutdown' });
+    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'shutdown', reason: 'shutdown', lastFailure: null });
     expect(await events.next()).toBeNull();
     expect(h.stub.listenerCount('state')).toBe(1);
   });
@@ -123,7 +123,7 @@ describe('UI page', () => {
     expect(snapshot?.type === 'snapshot' && snapshot.models.map((m) => m.id)).toEqual(['remote/big', 'zeta']);
     h.stub.emit('state', { modelId: 'secret-model', from: 'stopped', to: 'starting', reason: 'request', at: 1, pid: null });
     h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'starting', reason: 'request', at: 2, pid: null });
-    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'starting', reason: 'request' });
+    expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'starting', reason: 'request', lastFailure: null });
     h.stub.emit('state', { modelId: 'secret-model', from: 'starting', to: 'shutdown', reason: 'shutdown', at: 3, pid: null });
     expect(await events.next()).toBeNull(); // ended, so the page reconnects, without the hidden id
     expect(h.stub.listenerCount('state')).toBe(1);
@@ -141,7 +141,7 @@ describe('UI with peers only', () => {
     const events = readEvents(await fetch(`${h.url}/ui/events`));
     expect(await events.next()).toEqual({
       type: 'snapshot',
-      models: [{ id: 'remote/big', name: null, description: null, aliases: [], peer: 'remote', state: null }],
+      models: [{ id: 'remote/big', name: null, description: null, aliases: [], peer: 'remote', state: null, lastFailure: null }],
     });
     expect(h.stub.listenerCount('state')).toBe(2);
     h.hub.end();
@@ -198,7 +198,7 @@ describe('UI with API keys', () => {
     expect((await events.next())?.type).toBe('snapshot');
     h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'starting', reason: 'request', at: 1, pid: null });
     h.stub.emit('state', { modelId: 'eta', from: 'stopped', to: 'starting', reason: 'request', at: 2, pid: null });
-    expect(await events.next()).toEqual({ type: 'state', model: 'eta', from: 'stopped', to: 'starting', reason: 'request' });
+    expect(await events.next()).toEqual({ type: 'state', model: 'eta', from: 'stopped', to: 'starting', reason: 'request', lastFailure: null });
     await events.close();
   });
 });

@@ -3,7 +3,13 @@
 // writing a request log line every few seconds, and it needs no state kept on the server.
 import type { Config } from '../../config/types.js';
 import type { ProcessState, StateChange } from '../../process/types.js';
-import type { Supervisor } from '../../supervisor/types.js';
+import type { ModelStatus, Supervisor } from '../../supervisor/types.js';
+
+/** Why a model last stopped by itself: the page shows it as "failed" with this message. */
+export interface UiFailure {
+  readonly atMs: number;
+  readonly message: string;
+}
 
 export interface UiModel {
   readonly id: string;
@@ -14,6 +20,8 @@ export interface UiModel {
   readonly peer: string | null;
   /** null for a peer's model (its state is the peer's business). */
   readonly state: ProcessState | null;
+  /** The last failed start or crash until its next ready; null for none (and for a peer's model). */
+  readonly lastFailure: UiFailure | null;
 }
 
 /** Whether the caller is shown a model (by id and aliases). */
@@ -22,11 +30,19 @@ const SHOW_ALL: ModelFilter = () => true;
 
 export type ModelEvent =
   | { readonly type: 'snapshot'; readonly models: readonly UiModel[] }
-  | { readonly type: 'state'; readonly model: string; readonly from: ProcessState; readonly to: ProcessState; readonly reason: string };
+  | {
+      readonly type: 'state';
+      readonly model: string;
+      readonly from: ProcessState;
+      readonly to: ProcessState;
+      readonly reason: string;
+      /** As in the snapshot, so an open tab shows the message too. */
+      readonly lastFailure: UiFailure | null;
+    };
 
 /** What /v1/models lists (unlisted models stay out), with the exact process state. */
 export function listUiModels(config: Config, supervisor: Supervisor, visible: ModelFilter = SHOW_ALL): UiModel[] {
-  const stateOf = new Map(supervisor.statuses().map((s) => [s.id, s.state]));
+  const statusOf = new Map(supervisor.statuses().map((s) => [s.id, s]));
   const local = config.models
     .filter((m) => !m.unlisted && visible(m.id, m.aliases))
     .map((m) => ({
@@ -35,14 +51,28 @@ export function listUiModels(config: Config, supervisor: Supervisor, visible: Mo
       description: m.description,
       aliases: m.aliases,
       peer: null,
-      state: stateOf.get(m.id) ?? 'stopped',
+      state: statusOf.get(m.id)?.state ?? 'stopped',
+      lastFailure: toUiFailure(statusOf.get(m.id)),
     }));
   const remote = config.peers.flatMap((peer) =>
     peer.models
       .filter((model) => visible(`${peer.id}/${model}`, []))
-      .map((model) => ({ id: `${peer.id}/${model}`, name: null, description: null, aliases: [], peer: peer.id, state: null })),
+      .map((model) => ({
+        id: `${peer.id}/${model}`,
+        name: null,
+        description: null,
+        aliases: [],
+        peer: peer.id,
+        state: null,
+        lastFailure: null,
+      })),
   );
   return [...local, ...remote].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function toUiFailure(status: ModelStatus | undefined): UiFailure | null {
+  const failure = status?.lastFailure ?? null;
+  return failure === null ? null : { atMs: failure.atMs, message: failure.message };
 }
 
 /** What ends a UI stream besides the client: the daemon going away (LogHub.end at shutdown). */
@@ -83,7 +113,9 @@ export function streamModelEvents(
       const onState = (change: StateChange): void => {
         if (shown.has(change.modelId)) {
           try {
-            send({ type: 'state', model: change.modelId, from: change.from, to: change.to, reason: change.reason });
+            const { from, to, reason } = change;
+            const lastFailure = toUiFailure(supervisor.status(change.modelId));
+            send({ type: 'state', model: change.modelId, from, to, reason, lastFailure });
           } catch {
             stop(); // the client went away under us: stop listening
             return;

@@ -4,15 +4,18 @@ export const UI_SCRIPT_MODELS = String.raw`
 var models = [];
 var busy = new Map();      // model id -> 'load' | 'unload' while that request is in flight
 var notes = new Map();     // model id -> why its last action failed
-var failures = new Map();  // model id -> the reason of a stop nobody asked for
-var FAILURE_REASONS = ['start-failed', 'exited', 'health-timeout'];
 
-// The process state, with "failed" for a model that stopped by itself (a start that failed or
-// timed out, a crash) until its next start.
+// The process state, with "failed" for a stopped model whose last start failed or timed out, or
+// that crashed, until it is next ready. The server keeps that record, so a tab opened later
+// shows it too.
 function displayState(model) {
   if (model.peer !== null) return 'peer';
-  if (model.state === 'stopped' && failures.has(model.id)) return 'failed';
+  if (model.state === 'stopped' && model.lastFailure !== null) return 'failed';
   return model.state;
+}
+
+function describeFailure(failure) {
+  return 'failed ' + new Date(failure.atMs).toLocaleString() + ': ' + failure.message;
 }
 
 function onModelLines(lines) {
@@ -27,8 +30,7 @@ function onModelLines(lines) {
     var model = models.find(function (m) { return m.id === event.model; });
     if (model === undefined) return;
     model.state = event.to;
-    if (event.to === 'stopped' && FAILURE_REASONS.indexOf(event.reason) !== -1) failures.set(model.id, event.reason);
-    else if (event.to === 'starting') failures.delete(model.id);
+    model.lastFailure = event.lastFailure;
   });
   renderModels();
 }
@@ -60,6 +62,7 @@ function renderModelRow(model) {
   if (model.name !== null) nameCell.append(' ', el('span', { class: 'sub' }, [model.name]));
   if (model.description !== null) nameCell.append(el('div', { class: 'sub' }, [model.description]));
   if (model.aliases.length > 0) nameCell.append(el('div', { class: 'sub' }, ['aliases: ' + model.aliases.join(', ')]));
+  if (state === 'failed') nameCell.append(el('div', { class: 'failure' }, [describeFailure(model.lastFailure)]));
   if (notes.has(model.id)) nameCell.append(el('div', { class: 'note', role: 'alert' }, [notes.get(model.id)]));
   var actions = el('td', { class: 'actions' });
   if (model.peer === null) {
@@ -74,7 +77,7 @@ function renderModelRow(model) {
     actions.append(el('span', { class: 'sub' }, ['served by ' + model.peer]));
   }
   var stateCell = el('td', { class: 'state state-' + state }, [state]);
-  if (state === 'failed') stateCell.title = 'stopped: ' + failures.get(model.id);
+  if (state === 'failed') stateCell.title = describeFailure(model.lastFailure);
   return el('tr', { 'data-model': model.id }, [nameCell, stateCell, actions]);
 }
 
@@ -96,7 +99,7 @@ async function unloadAll() {
 var modelFollower = createFollower({
   path: function () { return '/ui/events'; },
   messages: [byId('models-msg')],
-  onOpen: function () { failures.clear(); },
+  onOpen: function () {}, // the snapshot that comes first replaces the whole list
   onLines: onModelLines,
 });
 `;

@@ -30,6 +30,7 @@ button:disabled { cursor: default; }
 .msg.error { background: #cf222e22; border: 1px solid var(--bad); }
 .msg.info { background: #8882; }
 .note { color: var(--bad); font-size: .85em; white-space: pre-wrap; }
+.failure { color: var(--bad); font-size: .85em; }
 .scroll { max-height: 24rem; overflow: auto; }
 #log-view { height: 24rem; overflow: auto; margin: 0; padding: .5rem; border: 1px solid var(--line); font: 12px/1.35 ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; }
 #key-form { display: flex; gap: .4rem; align-items: center; }
