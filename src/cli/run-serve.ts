@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { formatConfigIssue } from '../config/config-issue.js';
 import type { Config } from '../config/types.js';
+import { describeEphemeralOverlap, readEphemeralPortRange } from '../process/ephemeral-port-overlap.js';
 import { OrphanRegistry, getOrphanStatePath } from '../process/orphan-registry.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
 import { LogHub } from '../shared/log-hub.js';
@@ -52,6 +53,8 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
     hub.subscribe('upstream', (line) => io.writeStdout(`${line}\n`));
   }
   for (const warning of warnings) logger.warn(warning);
+  const portWarning = describeEphemeralOverlap(config.startPort, readEphemeralPortRange());
+  if (portWarning !== null) logger.warn(portWarning);
 
   const stateDir = command.stateDir ?? join(tmpdir(), 'swapgate');
   // Owned by this process (its pid and start time go into every entry); logs what the boot reap did.

@@ -2,7 +2,8 @@
 // model that is slow to bind cannot lose its port to another model starting meanwhile.
 import getPort from 'get-port';
 
-const SEARCH_SPAN = 1000;
+/** How far above startPort a free port is searched for. */
+export const PORT_SEARCH_SPAN = 1000;
 const MIN_SEARCH_PORT = 1024;
 const MAX_PORT = 65535;
 
@@ -42,7 +43,7 @@ export const daemonPortReservations = new PortReservations();
  */
 export async function allocatePort(startPort: number, reservations: PortReservations): Promise<number> {
   const from = Math.min(Math.max(startPort, MIN_SEARCH_PORT), MAX_PORT);
-  const to = Math.min(from + SEARCH_SPAN, MAX_PORT);
+  const to = Math.min(from + PORT_SEARCH_SPAN, MAX_PORT);
   const port = await getPort({ port: rotate(from, to, reservations.last), exclude: reservations.ports, host: '127.0.0.1' });
   reservations.reserve(port);
   return port;
