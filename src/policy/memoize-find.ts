@@ -14,10 +14,20 @@ const MAX_KEPT_CHARS = 1024 * 1024;
 /** Hashes of texts seen once; forgotten all at once past this many (small integers: no garbage). */
 const MAX_SEEN_ONCE = 16 * 1024;
 
-/** FNV-1a over UTF-16 code units, cut to 30 bits so V8 keeps it as a small integer. */
+/** Longer texts are hashed by their length, first and last 512 code units only. */
+const HASHED_EDGE = 512;
+
+/**
+ * FNV-1a over UTF-16 code units, cut to 30 bits so V8 keeps it as a small integer. It only
+ * decides whether a text is worth keeping (the memo itself is keyed by the exact text), so a
+ * collision costs one needless entry, never a wrong answer: long texts are sampled.
+ */
 function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  const sampled = text.length > 2 * HASHED_EDGE;
+  const headEnd = sampled ? HASHED_EDGE : text.length;
+  let hash = Math.imul(0x811c9dc5 ^ text.length, 0x01000193);
+  for (let i = 0; i < headEnd; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  if (sampled) for (let i = text.length - HASHED_EDGE; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash & 0x3fffffff;
 }
 
