@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditConfig, Config, ModelConfig } from '../../src/config/types.js';
+import type { ApiKeyConfig, AuditConfig, Config, ModelConfig, PolicyConfig } from '../../src/config/types.js';
 import { createApp, type SwapgateApp } from '../../src/server/app.js';
 import { openGovernance, type Governance } from '../../src/server/governance/governance.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
@@ -85,3 +85,22 @@ export async function startGoverned(options: GovernedHarnessOptions): Promise<Go
 export function chatBody(content: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ model: 'chat', messages: [{ role: 'user', content }], ...extra });
 }
+
+/** An API key config: no model scope, no rate limit, not admin, unless `extra` says so. */
+export function makeApiKey(key: string, name: string, extra: Partial<ApiKeyConfig> = {}): ApiKeyConfig {
+  return { key, name, models: null, requestsPerMinute: null, admin: false, ...extra };
+}
+
+/** The response rules the stream tests run under (for the scripted upstream's models). */
+export const STREAM_GUARD_POLICIES: PolicyConfig[] = [
+  {
+    id: 'stream-guard',
+    description: null,
+    models: ['scripted/*'],
+    rules: [
+      { type: 'pii_detection', action: 'redact', appliesTo: ['response'], patterns: ['email'] },
+      { type: 'content_filter', action: 'block', appliesTo: ['response'], categories: [], terms: ['project-x'] },
+      { type: 'response_length', action: 'truncate', appliesTo: ['response'], maxTokens: 6 },
+    ],
+  },
+];

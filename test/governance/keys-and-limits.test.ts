@@ -1,19 +1,10 @@
 // API keys through the keyring (scoped keys, admin-only management, /upstream under policy)
 // and per-key / per-IP rate limits with an injected clock: no sleeps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiKeyConfig } from '../../src/config/types.js';
 import { makeModel } from '../helpers/model-config.js';
 import { readJson, type ErrorBody } from '../server/harness.js';
-import { chatBody, startGoverned, type GovernedHarness } from './governance-harness.js';
+import { chatBody, makeApiKey as key, startGoverned, type GovernedHarness } from './governance-harness.js';
 
-const key = (k: string, name: string, extra: Partial<ApiKeyConfig> = {}): ApiKeyConfig => ({
-  key: k,
-  name,
-  models: null,
-  requestsPerMinute: null,
-  admin: false,
-  ...extra,
-});
 const ADMIN = 'sk-admin-0123456789';
 const TEAM = 'sk-team-0123456789';
 const LIMITED = 'sk-limited-0123456789';

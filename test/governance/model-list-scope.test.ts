@@ -2,20 +2,12 @@
 // aliases, peers) it would not get a 403 for (admin keys included); open daemons see everything.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiKeyConfig, PeerConfig } from '../../src/config/types.js';
+import type { PeerConfig } from '../../src/config/types.js';
 import { makeModel } from '../helpers/model-config.js';
 import { killFake, spawnFake, type FakeUpstream } from '../helpers/spawn-fake.js';
 import { readJson } from '../server/harness.js';
-import { startGoverned, type GovernedHarness } from './governance-harness.js';
+import { makeApiKey as key, startGoverned, type GovernedHarness } from './governance-harness.js';
 
-const key = (k: string, name: string, extra: Partial<ApiKeyConfig> = {}): ApiKeyConfig => ({
-  key: k,
-  name,
-  models: null,
-  requestsPerMinute: null,
-  admin: false,
-  ...extra,
-});
 const ADMIN = 'sk-admin-0123456789';
 const TEAM = 'sk-team-0123456789';
 const ANY = 'sk-any-0123456789';

@@ -5,24 +5,11 @@
 // helper), Anthropic streams by hand (no Anthropic SDK here).
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PolicyConfig } from '../../src/config/types.js';
 import { makeModel } from '../helpers/model-config.js';
 import { parseEventStream, type EventJson } from '../helpers/scripted-sse.js';
-import { startGoverned, type GovernedHarness } from './governance-harness.js';
+import { STREAM_GUARD_POLICIES as POLICIES, startGoverned, type GovernedHarness } from './governance-harness.js';
 import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream.js';
 
-const POLICIES: PolicyConfig[] = [
-  {
-    id: 'stream-guard',
-    description: null,
-    models: ['scripted/*'],
-    rules: [
-      { type: 'pii_detection', action: 'redact', appliesTo: ['response'], patterns: ['email'] },
-      { type: 'content_filter', action: 'block', appliesTo: ['response'], categories: [], terms: ['project-x'] },
-      { type: 'response_length', action: 'truncate', appliesTo: ['response'], maxTokens: 6 },
-    ],
-  },
-];
 
 describe('streamed Responses and Anthropic Messages answers under response rules', () => {
   let upstream: ScriptedUpstream;

@@ -4,24 +4,11 @@
 // bytes arrive untouched.
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PolicyConfig } from '../../src/config/types.js';
 import { makeModel } from '../helpers/model-config.js';
 import { parseSse } from '../server/harness.js';
-import { startGoverned, type GovernedHarness } from './governance-harness.js';
+import { STREAM_GUARD_POLICIES as POLICIES, startGoverned, type GovernedHarness } from './governance-harness.js';
 import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream.js';
 
-const POLICIES: PolicyConfig[] = [
-  {
-    id: 'stream-guard',
-    description: null,
-    models: ['scripted/*'],
-    rules: [
-      { type: 'pii_detection', action: 'redact', appliesTo: ['response'], patterns: ['email'] },
-      { type: 'content_filter', action: 'block', appliesTo: ['response'], categories: [], terms: ['project-x'] },
-      { type: 'response_length', action: 'truncate', appliesTo: ['response'], maxTokens: 6 },
-    ],
-  },
-];
 
 async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<{ text: string; finish: (string | null)[]; error: unknown }> {
   let text = '';
