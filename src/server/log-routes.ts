@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import type { LogHub } from '../shared/log-hub.js';
 import type { AppContext, AppEnv } from './app-env.js';
 import { badRequest } from './http-errors.js';
+import { createLiveTextStream } from './live-text-stream.js';
 import type { ModelResolver } from './model-resolver.js';
 import { sendText } from './responses.js';
 
@@ -23,40 +24,13 @@ function joinLines(lines: readonly string[]): string {
 }
 
 export function streamChannels(hub: LogHub, channels: readonly string[], withHistory: boolean): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const unsubscribers: (() => void)[] = [];
-  const stop = (): void => {
-    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (withHistory) {
-        const history = joinLines(channels.flatMap((channel) => hub.history(channel)));
-        if (history !== '') controller.enqueue(encoder.encode(history));
-      }
-      for (const channel of channels) {
-        unsubscribers.push(
-          hub.subscribe(channel, (line) => {
-            try {
-              controller.enqueue(encoder.encode(`${line}\n`));
-            } catch {
-              stop(); // the stream was closed under us: stop listening
-            }
-          }),
-        );
-      }
-      unsubscribers.push(
-        hub.onEnd(() => {
-          stop();
-          try {
-            controller.close();
-          } catch {
-            // already closed or cancelled by the client: nothing left to end
-          }
-        }),
-      );
-    },
-    cancel: stop,
+  return createLiveTextStream((live) => {
+    if (withHistory) {
+      const history = joinLines(channels.flatMap((channel) => hub.history(channel)));
+      if (history !== '') live.send(history);
+    }
+    for (const channel of channels) live.onStop(hub.subscribe(channel, (line) => live.send(`${line}\n`)));
+    live.onStop(hub.onEnd(() => live.close()));
   });
 }
 

@@ -4,6 +4,7 @@
 import type { Config } from '../../config/types.js';
 import type { ProcessState, StateChange } from '../../process/types.js';
 import type { ModelStatus, Supervisor } from '../../supervisor/types.js';
+import { createLiveTextStream } from '../live-text-stream.js';
 
 /** Why a model last stopped by itself: the page shows it as "failed" with this message. */
 export interface UiFailure {
@@ -92,42 +93,20 @@ export function streamModelEvents(
   end: StreamEnd,
   visible: ModelFilter = SHOW_ALL,
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const unsubscribers: (() => void)[] = [];
-  const stop = (): void => {
-    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (event: ModelEvent): void => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
-      const close = (): void => {
-        stop();
-        try {
-          controller.close();
-        } catch {
-          // already closed or cancelled by the client: nothing left to end
-        }
-      };
-      const models = listUiModels(config, supervisor, visible);
-      const shown = new Set(models.map((m) => m.id));
-      const onState = (change: StateChange): void => {
-        if (shown.has(change.modelId)) {
-          try {
-            const { from, to, reason } = change;
-            const lastFailure = toUiFailure(supervisor.status(change.modelId));
-            send({ type: 'state', model: change.modelId, from, to, reason, lastFailure });
-          } catch {
-            stop(); // the client went away under us: stop listening
-            return;
-          }
-        }
-        if (change.to === 'shutdown') close();
-      };
-      send({ type: 'snapshot', models });
-      supervisor.on('state', onState);
-      unsubscribers.push(() => supervisor.off('state', onState));
-      unsubscribers.push(end.onEnd(close));
-    },
-    cancel: stop,
+  return createLiveTextStream((live) => {
+    const send = (event: ModelEvent): void => live.send(`${JSON.stringify(event)}\n`);
+    const models = listUiModels(config, supervisor, visible);
+    const shown = new Set(models.map((m) => m.id));
+    const onState = (change: StateChange): void => {
+      if (shown.has(change.modelId)) {
+        const { from, to, reason } = change;
+        send({ type: 'state', model: change.modelId, from, to, reason, lastFailure: toUiFailure(supervisor.status(change.modelId)) });
+      }
+      if (change.to === 'shutdown') live.close();
+    };
+    send({ type: 'snapshot', models });
+    supervisor.on('state', onState);
+    live.onStop(() => supervisor.off('state', onState));
+    live.onStop(end.onEnd(() => live.close()));
   });
 }
