@@ -10,8 +10,10 @@ import { openGovernance, type Governance } from '../../src/server/governance/gov
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { LogHub } from '../../src/shared/log-hub.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { makeConfig } from '../helpers/model-config.js';
+import { makeConfig, makeModel } from '../helpers/model-config.js';
 import { StubSupervisor, type StubModelOptions } from '../server/stub-supervisor.js';
+import OpenAI from 'openai';
+import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream.js';
 
 export interface GovernedHarnessOptions {
   readonly models: ModelConfig[];
@@ -104,3 +106,30 @@ export const STREAM_GUARD_POLICIES: PolicyConfig[] = [
     ],
   },
 ];
+
+export interface ScriptedGovernance {
+  readonly upstream: ScriptedUpstream;
+  readonly harness: GovernedHarness;
+  /** The official openai client, pointed at the daemon. */
+  readonly client: OpenAI;
+  close(): Promise<void>;
+}
+
+/** The scripted upstream as peer "scripted" (model "writer") behind a daemon under STREAM_GUARD_POLICIES, audited. */
+export async function startScriptedGovernance(): Promise<ScriptedGovernance> {
+  const upstream = await startScriptedUpstream({ pieces: [] });
+  const harness = await startGoverned({
+    models: [makeModel('local')],
+    config: { peers: [upstream.peer('scripted', ['writer'])], policies: STREAM_GUARD_POLICIES },
+    audit: {},
+  });
+  return {
+    upstream,
+    harness,
+    client: new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 }),
+    async close() {
+      await harness.close();
+      await upstream.close();
+    },
+  };
+}

@@ -5,25 +5,21 @@
 // helper), Anthropic streams by hand (no Anthropic SDK here).
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeModel } from '../helpers/model-config.js';
 import { parseEventStream, type EventJson } from '../helpers/scripted-sse.js';
-import { STREAM_GUARD_POLICIES as POLICIES, startGoverned, type GovernedHarness } from './governance-harness.js';
-import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream.js';
+import { startScriptedGovernance, type GovernedHarness, type ScriptedGovernance } from './governance-harness.js';
+import type { ScriptedUpstream } from './scripted-upstream.js';
 
 
 describe('streamed Responses and Anthropic Messages answers under response rules', () => {
+  let scripted: ScriptedGovernance;
   let upstream: ScriptedUpstream;
   let h: GovernedHarness;
   let client: OpenAI;
   beforeAll(async () => {
-    upstream = await startScriptedUpstream({ pieces: [] });
-    h = await startGoverned({ models: [makeModel('local')], config: { peers: [upstream.peer('scripted', ['writer'])], policies: POLICIES }, audit: {} });
-    client = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    scripted = await startScriptedGovernance();
+    ({ upstream, harness: h, client } = scripted);
   });
-  afterAll(async () => {
-    await h.close();
-    await upstream.close();
-  });
+  afterAll(() => scripted.close());
   afterEach(() => {
     upstream.seen.length = 0;
   });

@@ -2,13 +2,9 @@
 // running model first, and shutdown leaves no child behind.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config, GroupConfig } from '../../src/config/types.js';
-import { createModelProcess } from '../../src/process/model-process.js';
-import { PortReservations } from '../../src/process/port-reservations.js';
-import { LogHub } from '../../src/shared/log-hub.js';
-import { silentLogger } from '../../src/shared/logger.js';
-import { createSupervisor } from '../../src/supervisor/create-supervisor.js';
 import type { Supervisor } from '../../src/supervisor/types.js';
 import { makeConfig, makeModel } from '../helpers/model-config.js';
+import { createRealSupervisor } from '../helpers/real-supervisor.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const SLOW_MS = 800;
@@ -19,13 +15,7 @@ afterEach(async () => {
 });
 
 function start(config: Config): Supervisor {
-  const hub = new LogHub();
-  const ports = new PortReservations();
-  const logger = silentLogger();
-  const supervisor = createSupervisor(config, {
-    logger,
-    createProcess: (model) => createModelProcess(model, { logger, hub, ports, startPort: config.startPort }),
-  });
+  const { supervisor } = createRealSupervisor(config);
   live.push(supervisor);
   return supervisor;
 }

@@ -5,15 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createModelProcess } from '../../src/process/model-process.js';
-import { PortReservations } from '../../src/process/port-reservations.js';
 import { createApp } from '../../src/server/app.js';
 import type { ModelEvent, UiModel } from '../../src/server/ui/model-events.js';
-import { LogHub } from '../../src/shared/log-hub.js';
-import { silentLogger } from '../../src/shared/logger.js';
-import { createSupervisor } from '../../src/supervisor/create-supervisor.js';
 import type { Supervisor } from '../../src/supervisor/types.js';
 import { FAKE_UPSTREAM, makeConfig, makeModel } from '../helpers/model-config.js';
+import { createRealSupervisor } from '../helpers/real-supervisor.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -32,13 +28,7 @@ function flakyCmd(marker: string): string[] {
 
 function startDaemonInProcess(marker: string): { supervisor: Supervisor; snapshot: () => Promise<UiModel[]> } {
   const config = makeConfig([makeModel('flaky', { cmd: flakyCmd(marker) })]);
-  const hub = new LogHub();
-  const ports = new PortReservations();
-  const logger = silentLogger();
-  const supervisor = createSupervisor(config, {
-    logger,
-    createProcess: (model) => createModelProcess(model, { logger, hub, ports, startPort: config.startPort }),
-  });
+  const { supervisor, hub, logger } = createRealSupervisor(config);
   const swapgate = createApp({ config, supervisor, logger, hub });
   cleanups.push(() => supervisor.shutdown({ graceMs: 0, force: true }));
   cleanups.push(() => swapgate.close());
