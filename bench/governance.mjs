@@ -3,12 +3,9 @@
 // vs the same daemon config with no policies. The prompt carries an email address and a card
 // number, so redaction really rewrites every request, and the fake upstream echoes the prompt,
 // so it rewrites every response too.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { assertClean, runLoad } from './lib/load.mjs';
 import { makeFigure } from './lib/report.mjs';
-import { PII_POLICY, fakeModel, makeConfig, startSwapgate, warmUp } from './lib/swapgate.mjs';
+import { PII_POLICY, fakeModel, makeConfig, startSwapgate, waitForAuditRecords, warmUp } from './lib/swapgate.mjs';
 
 export const name = 'governance';
 export const title = 'governance cost (policies + audit on vs off, c=32)';
@@ -47,8 +44,11 @@ export async function run(ctx) {
       ? 'redaction checked: the answer with policies on does not contain the email address'
       : `WARNING: the answer with policies on still contains ${EMAIL}: redaction did not apply`);
     const targets = [{ id: 'off', gate: off }, { id: 'on', gate: on }];
+    let sentToOn = 1; // the probe
     for (const target of targets) {
-      assertClean(await runLoad({ url: `${target.gate.url}/v1/chat/completions`, body: BODY, connections: CONNECTIONS, amount: Math.min(1000, amount), uniqueBodies: true }), `governance ${target.id} warm-up`);
+      const warm = await runLoad({ url: `${target.gate.url}/v1/chat/completions`, body: BODY, connections: CONNECTIONS, amount: Math.min(1000, amount), uniqueBodies: true });
+      assertClean(warm, `governance ${target.id} warm-up`);
+      if (target.id === 'on') sentToOn += warm.ok;
     }
     const samples = { off: [], on: [] };
     for (let round = 0; round < ctx.runs; round++) {
@@ -56,11 +56,14 @@ export async function run(ctx) {
         const result = await runLoad({ url: `${target.gate.url}/v1/chat/completions`, body: BODY, connections: CONNECTIONS, amount, uniqueBodies: true });
         assertClean(result, `governance ${target.id}`);
         samples[target.id].push(result);
+        if (target.id === 'on') sentToOn += result.ok;
         ctx.log(`  round ${round + 1} policies ${target.id}: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms`);
       }
     }
-    const audit = await countAuditRecords(on);
-    notes.push(audit.records > 0 ? `audit log: ${audit.records.toLocaleString('en-US')} records written during the run` : `WARNING: no audit records in ${audit.path}`);
+    const audit = await waitForAuditRecords(on, AUDIT_FILE, sentToOn);
+    notes.push(audit.records === sentToOn
+      ? `audit log: one record for each of the ${sentToOn.toLocaleString('en-US')} requests`
+      : `WARNING: ${audit.records.toLocaleString('en-US')} audit records in ${audit.path} for ${sentToOn.toLocaleString('en-US')} requests`);
     const rps = (id) => samples[id].map((r) => r.reqPerSec);
     const ratio = makeFigure('on / off req/s', rps('on').map((x, i) => x / rps('off')[i]), '×', { target: { op: '>=', value: 0.8, label: '≥ 0.8×' } });
     if (!redacted || audit.records === 0) {
@@ -79,12 +82,4 @@ export async function run(ctx) {
     await off.stop();
     await on.stop();
   }
-}
-
-// Counts audit records once the writer has had time to flush (flush_interval_ms is 200 by default).
-async function countAuditRecords(gate) {
-  const path = join(gate.dir, AUDIT_FILE);
-  await sleep(500);
-  const records = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
-  return { path, records };
 }

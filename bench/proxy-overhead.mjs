@@ -2,15 +2,12 @@
 // through the minimal node:http proxy, and through swapgate; autocannon at c=1 and c=32.
 // Runs are interleaved (direct, minimal, swapgate, direct, ...) so drift hits all three alike,
 // and ratios / added latency are taken per round before the median.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { chatBody } from './lib/http-client.mjs';
 import { assertClean, runLoad } from './lib/load.mjs';
 import { startMinimalProxy } from './minimal-proxy.mjs';
 import { startFakeUpstream, stopProcess } from './lib/processes.mjs';
 import { makeFigure } from './lib/report.mjs';
-import { PRODUCTION_LOGGING, fakeModel, makeConfig, startSwapgate, warmUp } from './lib/swapgate.mjs';
+import { PRODUCTION_LOGGING, fakeModel, makeConfig, startSwapgate, waitForAuditRecords, warmUp } from './lib/swapgate.mjs';
 
 export const name = 'proxy';
 export const title = 'proxy overhead (non-streaming)';
@@ -57,17 +54,9 @@ export async function run(ctx) {
   }
 }
 
-// The figures are only meaningful if the daemon really audited every request (records are
-// written in batches every 200 ms: wait for the last batch, with a deadline).
+// The figures are only meaningful if the daemon really audited every request.
 async function describeProductionLogging(gate, sent) {
-  const path = join(gate.dir, PRODUCTION_LOGGING.audit.path);
-  const countRecords = () => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0);
-  const deadline = performance.now() + 5_000;
-  let records = countRecords();
-  while (records < sent && performance.now() < deadline) {
-    await sleep(50);
-    records = countRecords();
-  }
+  const { records } = await waitForAuditRecords(gate, PRODUCTION_LOGGING.audit.path, sent);
   return records === sent
     ? `swapgate ran with the per-request log line (logLevel info, to stdout) and wrote an audit record for each of its ${sent.toLocaleString('en-US')} requests`
     : `WARNING: swapgate wrote ${records.toLocaleString('en-US')} audit records for ${sent.toLocaleString('en-US')} requests: its rows do not measure a fully audited daemon`;

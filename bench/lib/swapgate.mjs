@@ -1,6 +1,6 @@
 // Starting the swapgate daemon for a benchmark: a config written to a temp dir, the built
 // dist/main.js listening on 127.0.0.1:0, its real port read back from /proc.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -89,4 +89,20 @@ export async function warmUp(gate, model, { agent, body = chatBody(model) } = {}
   if (res.status !== 200) throw new Error(`warm-up of model "${model}" through swapgate: HTTP ${res.status} ${res.text.slice(0, 300)}`);
   adoptPid(Number(res.headers['x-fake-pid']));
   return res;
+}
+
+/**
+ * Audit records in the daemon's audit file once `expected` are there (records are written in
+ * batches every 200 ms), or what is there after a 5 s deadline.
+ */
+export async function waitForAuditRecords(gate, file, expected) {
+  const path = join(gate.dir, file);
+  const count = () => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0);
+  const deadline = performance.now() + 5_000;
+  let records = count();
+  while (records < expected && performance.now() < deadline) {
+    await sleep(50);
+    records = count();
+  }
+  return { path, records };
 }
