@@ -6,7 +6,7 @@ import type { OrphanRegistry } from '../process/orphan-registry.js';
 import { createSupervisor } from '../supervisor/create-supervisor.js';
 import type { Supervisor } from '../supervisor/types.js';
 import { createApp, type SwapgateApp } from '../server/app.js';
-import { openGovernance, type Governance } from '../server/governance/governance.js';
+import { openGovernance, type Governance } from '../governance/create-governance.js';
 import type { LogHub } from '../shared/log-hub.js';
 import type { Logger } from '../shared/logger.js';
 

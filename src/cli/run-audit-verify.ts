@@ -1,7 +1,7 @@
 // `swapgate audit verify [--path FILE] [--config FILE]`: recompute the audit hash chain.
 // Exit code 0 when intact, 1 at the first broken record (or when no path is known).
 import { resolve } from 'node:path';
-import { formatVerifyResult, verifyAuditChain } from '../policy/audit-verify.js';
+import { formatVerifyResult, verifyAuditChain } from '../audit/audit-verify.js';
 import { resolveConfigSource } from './resolve-config.js';
 
 export interface AuditVerifyIo {

@@ -1,9 +1,10 @@
 // The policy engine: compiles every policy once (a bad regex or unknown category throws at
-// boot, naming the policy and rule), picks the rules for a model, and inspects requests,
-// JSON responses and SSE streams. Framework-free; the server adapts it to HTTP.
+// boot, naming the policy and rule), picks the rules for a model, and inspects requests and
+// JSON responses. For SSE streams it hands out the response rules; src/governor builds the
+// stream governor from them, so policy never depends on the governor. Framework-free; the
+// server adapts it to HTTP.
 import type { PolicyConfig } from '../config/types.js';
 import { compileRule, type CompiledLengthRule, type CompiledRule, type CompiledTextRule } from './compile-rule.js';
-import { createStreamGovernor } from './create-stream-governor.js';
 import { inspectRequestBody } from './inspect-request.js';
 import { inspectResponseBody } from './inspect-response-json.js';
 import { compileModelMatcher, type ModelMatcher } from './match-model-globs.js';
@@ -66,9 +67,9 @@ export function createPolicyEngine(config: PolicyEngineConfig): PolicyEngine {
       if (!hasResponseRules(set)) return { blocked: null, body, decisions: [] };
       return inspectResponseBody(body, set.responseText, set.length);
     },
-    createStreamGovernor(ctx) {
+    selectResponseRules(ctx) {
       const set = selectRules(ctx);
-      return hasResponseRules(set) ? createStreamGovernor({ text: set.responseText, length: set.length }) : null;
+      return hasResponseRules(set) ? { text: set.responseText, length: set.length } : null;
     },
   };
 }

@@ -5,9 +5,9 @@
 import type { CompiledLengthRule, CompiledTextRule } from './compile-rule.js';
 import { createDecisionTally } from './decision-tally.js';
 import { applyJsonEdits, extractResponseTexts, getOutputText, isRecord, replaceSlotTexts, type JsonEdit } from './extract-texts.js';
+import { getLengthBlock } from './get-length-block.js';
 import { getLogprobsEdits } from './get-logprobs-edits.js';
 import { applyTextRule } from './inspect-text.js';
-import { getLengthBlock } from './stream-token-meter.js';
 import type { ResponseVerdict } from './types.js';
 
 const CHARS_PER_TOKEN = 4;

@@ -5,6 +5,7 @@
 // out. A text is kept only from its second sighting on: most texts (each new turn) never come
 // back, and keeping them all made every request's text survive into V8's old space, which cost
 // more in garbage collection than the scans it saved.
+import { LruMap } from '../shared/lru-map.js';
 import type { TextHit } from './compile-rule.js';
 
 /** Texts longer than this are scanned every time. */
@@ -34,18 +35,13 @@ function hashString(text: string): number {
 export type FindHits = (text: string, from: number) => readonly TextHit[];
 
 export function memoizeFind(find: FindHits): FindHits {
-  const seen = new Map<string, readonly TextHit[]>();
+  // get() makes a text the most recently used, so eviction takes the stalest text.
+  const seen = new LruMap<string, readonly TextHit[]>({ maxCost: MAX_KEPT_CHARS, costOf: (text) => text.length });
   const seenOnce = new Set<number>();
-  let keptChars = 0;
   return (text, from) => {
     if (from !== 0 || text.length > MAX_TEXT_CHARS) return find(text, from);
     const known = seen.get(text);
-    if (known !== undefined) {
-      // Most recently used last, so eviction takes the stalest text.
-      seen.delete(text);
-      seen.set(text, known);
-      return known;
-    }
+    if (known !== undefined) return known;
     const hash = hashString(text);
     if (!seenOnce.has(hash)) {
       if (seenOnce.size >= MAX_SEEN_ONCE) seenOnce.clear();
@@ -55,12 +51,6 @@ export function memoizeFind(find: FindHits): FindHits {
     seenOnce.delete(hash);
     const hits = Object.freeze(find(text, 0));
     seen.set(text, hits);
-    keptChars += text.length;
-    for (const oldest of seen.keys()) {
-      if (keptChars <= MAX_KEPT_CHARS) break;
-      seen.delete(oldest);
-      keptChars -= oldest.length;
-    }
     return hits;
   };
 }

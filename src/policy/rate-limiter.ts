@@ -44,6 +44,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const maxBuckets = options.maxBuckets ?? 10_000;
   const buckets = new Map<string, Bucket>();
 
+  // Not shared/lru-map: recency is only the tie-breaker here. Full buckets go first whatever
+  // their age (refilled as they are looked at), and the rest is trimmed in one batch.
   const evict = (at: number): void => {
     for (const [id, bucket] of buckets) {
       refill(bucket, at);

@@ -3,6 +3,7 @@
 // client asked for a repeatable sample). Anything else would freeze one random answer.
 // Entries are LRU-bounded by count and expire after ttlMs (injected clock).
 import { createHash } from 'node:crypto';
+import { LruMap } from '../shared/lru-map.js';
 import { isRecord } from './extract-texts.js';
 
 export interface CachedResponse {
@@ -60,24 +61,18 @@ export function pickCacheHeaders(headers: Iterable<readonly [string, string]>): 
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { response: CachedResponse; expiresAt: number }>();
+  const entries = new LruMap<string, { response: CachedResponse; expiresAt: number }>({ maxEntries: options.maxEntries });
   return {
     get(key) {
       const entry = entries.get(key);
       if (!entry) return null;
-      entries.delete(key);
-      if (entry.expiresAt <= now()) return null;
-      entries.set(key, entry); // most recently used last
-      return entry.response;
+      if (entry.expiresAt > now()) return entry.response;
+      entries.delete(key); // expired: gone, not just skipped
+      return null;
     },
     set(key, response) {
       if (options.maxEntries <= 0) return;
-      entries.delete(key);
       entries.set(key, { response, expiresAt: now() + options.ttlMs });
-      for (const oldest of entries.keys()) {
-        if (entries.size <= options.maxEntries) break;
-        entries.delete(oldest);
-      }
     },
     clear: () => entries.clear(),
     get size() {

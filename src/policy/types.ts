@@ -1,20 +1,18 @@
 // The contract between the policy engine and its callers (the server wires these into HTTP).
-// Everything here is framework-free: plain values in, plain values and Buffers out.
+// Everything here is framework-free: plain values in, plain values and Buffers out. The stream
+// governor's contract lives here too, so its callers need not import src/governor for a type;
+// src/governor builds it from the rules the engine hands out (selectResponseRules).
 import type { PolicyAction, PolicyDirection, PolicyRule } from '../config/types.js';
+import type { PolicyDecision } from '../shared/policy-decision.js';
+import type { CompiledLengthRule, CompiledTextRule } from './compile-rule.js';
 
 export type RuleType = PolicyRule['type'];
 
-/** What one rule did to one request or response. Counts only: never the matched values. */
-export interface Decision {
-  readonly policyId: string;
-  readonly ruleIndex: number;
+/** What one rule did to one request or response (the recorded shape, with the strings narrowed). */
+export interface Decision extends PolicyDecision {
   readonly ruleType: RuleType;
-  /** The action actually taken (e.g. a topic_block rule configured as "redact" blocks). */
   readonly action: PolicyAction;
   readonly direction: PolicyDirection;
-  readonly matches: number;
-  /** Counts per PII pattern, content category, topic or injection signal. */
-  readonly byPattern?: Readonly<Record<string, number>>;
 }
 
 /** Why a request or response was refused; the server renders it as a policy_violation error. */
@@ -81,11 +79,21 @@ export interface StreamGovernor {
   readonly blocked: PolicyBlock | null;
 }
 
+/** The response rules that apply to one model: what a stream governor enforces. */
+export interface ResponseRules {
+  readonly text: readonly CompiledTextRule[];
+  /** response_length clamps at request time and is enforced on the answer, whatever appliesTo says. */
+  readonly length: readonly CompiledLengthRule[];
+}
+
 export interface PolicyEngine {
   inspectRequest(input: RequestInput): RequestVerdict;
   /** True when a response rule applies, so a non-streaming body must be buffered and inspected. */
   needsResponseInspection(ctx: ModelContext): boolean;
   inspectResponseJson(ctx: ModelContext, body: unknown): ResponseVerdict;
-  /** null when no response rule applies: pipe the upstream bytes untouched. */
-  createStreamGovernor(ctx: ModelContext): StreamGovernor | null;
+  /**
+   * null when no response rule applies: pipe the upstream bytes untouched. Streams are governed
+   * in src/governor (createStreamGovernorFor), which builds on policy, not the other way round.
+   */
+  selectResponseRules(ctx: ModelContext): ResponseRules | null;
 }

@@ -1,25 +1,29 @@
-// Composes the HTTP layer: request context (with CORS) → governance (keys, admin routes, rate
-// limits, audit) → routes, one onError for everything.
+// Wires hono routes to handlers: the exchange opener (with CORS) first, then every route of the
+// table behind its declared auth, one onError and one notFound, both through the proxy's error
+// mapper. The request path itself lives in ../proxy.
 import { performance } from 'node:perf_hooks';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import type { Config } from '../config/types.js';
-import type { StateChange } from '../process/types.js';
+import { createGovernance, type Governance } from '../governance/create-governance.js';
+import { createRequestLogHook } from '../governance/request-log-hook.js';
+import { writeError, toSwapgateError } from '../proxy/error-mapper.js';
+import type { RouteRule } from '../proxy/hooks.js';
+import type { ModelResolver } from '../proxy/model-resolver.js';
+import { Pipeline } from '../proxy/pipeline.js';
+import { routeNotFound } from '../proxy/proxy-errors.js';
 import type { LogHub } from '../shared/log-hub.js';
 import type { Logger } from '../shared/logger.js';
 import type { Supervisor } from '../supervisor/types.js';
 import type { AppEnv } from './app-env.js';
 import { createCors } from './cors.js';
-import { EndpointPool } from './endpoint-pool.js';
-import { createErrorHandler, createNotFoundHandler } from './error-response.js';
-import { createGovernance, type Governance } from './governance/governance.js';
-import { registerInferenceRoutes } from './inference-routes.js';
-import { registerLogRoutes } from './log-routes.js';
-import { registerModelRoutes } from './model-routes.js';
-import { ModelResolver } from './model-resolver.js';
-import type { ProxyContext } from './proxy-context.js';
-import { createRequestContext } from './request-context.js';
-import { registerUiRoutes } from './ui-routes.js';
-import { registerUpstreamRoutes } from './upstream-routes.js';
+import { createOpenExchange } from './open-exchange.js';
+import { withAuth } from './route-auth.js';
+import type { RouteDecl } from './route-table.js';
+import { getLogRoutes } from './routes/log-routes.js';
+import { getModelRoutes } from './routes/model-routes.js';
+import { getProxyRoutes } from './routes/proxy-routes.js';
+import { getUiRoutes } from './routes/ui-routes.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -32,80 +36,63 @@ export interface AppDeps {
   readonly upstreamTimeoutMs?: number;
   /** Interval of progress dots in loading-state streams (default 1000). */
   readonly loadingDotIntervalMs?: number;
-  /**
-   * A "ready" upstream refused the connection (it has probably just died): how long to wait for
-   * the supervisor to notice before sending the request to a fresh start (default 2000).
-   */
+  /** How long a request refused by a "ready" upstream waits for its restart (default 2000). */
   readonly refusedRetryWaitMs?: number;
-  /**
-   * Keys, admin routes, rate limits, policies, cache and audit, from openGovernance (which opens
-   * the audit log). Default: createGovernance for the config, without an audit log.
-   */
+  /** Governance hooks from openGovernance (which opens the audit log). Default: none audited. */
   readonly governance?: Governance;
 }
 
 export interface SwapgateApp {
   readonly app: Hono<AppEnv>;
   readonly resolver: ModelResolver;
+  /** Every declared route, with its auth rule. */
+  readonly routes: readonly RouteDecl[];
   /** Closes pooled upstream connections. */
   close(): void;
 }
 
 export function createApp(deps: AppDeps): SwapgateApp {
   const { config, supervisor, logger, hub } = deps;
-  const upstreamTimeoutMs = deps.upstreamTimeoutMs ?? 0;
-  const loadingDotIntervalMs = deps.loadingDotIntervalMs ?? 1000;
-  if (!Number.isFinite(upstreamTimeoutMs) || upstreamTimeoutMs < 0) {
-    throw new TypeError(`upstreamTimeoutMs: expected a non-negative number, got ${upstreamTimeoutMs}`);
-  }
-  if (!(loadingDotIntervalMs > 0)) throw new TypeError(`loadingDotIntervalMs: expected a positive number, got ${loadingDotIntervalMs}`);
-
-  const resolver = new ModelResolver(config);
-  const pool = new EndpointPool();
-  const refusedRetryWaitMs = deps.refusedRetryWaitMs ?? 2000;
   const now = deps.now ?? (() => performance.now());
   const governance = deps.governance ?? createGovernance(config, { logger, now });
   if (deps.governance === undefined && config.audit !== null) {
     logger.warn('audit is configured but no audit log was opened (openGovernance): nothing is audited');
   }
-  const ctx: ProxyContext = {
+  const pipeline = new Pipeline({
     config,
     supervisor,
-    resolver,
-    pool,
-    upstreamTimeoutMs,
-    loadingDotIntervalMs,
-    logTailLines: 20,
-    refusedRetryWaitMs,
-    governance: governance.proxy,
-  };
+    logger,
+    hooks: [...governance.hooks, createRequestLogHook(logger)],
+    now,
+    upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 0,
+    loadingDotIntervalMs: deps.loadingDotIntervalMs ?? 1000,
+    refusedRetryWaitMs: deps.refusedRetryWaitMs ?? 2000,
+  });
+  const { resolver, hooks } = pipeline;
+  const routes: RouteDecl[] = [
+    ...getProxyRoutes(pipeline),
+    ...getModelRoutes({ config, supervisor, resolver }),
+    ...getLogRoutes({ hub, resolver }),
+    ...getUiRoutes({ config, supervisor, hub }),
+  ];
 
   const app = new Hono<AppEnv>();
-  const cors = createCors({ origins: config.corsOrigins });
-  app.use(createRequestContext({ logger, now, cors }));
-  if (governance.middleware) app.use(governance.middleware);
-
-  registerInferenceRoutes(app, ctx);
-  registerUpstreamRoutes(app, ctx);
-  registerModelRoutes(app, { config, supervisor, resolver });
-  registerLogRoutes(app, { hub, resolver });
-  registerUiRoutes(app, { config, supervisor, hub });
-
-  app.onError(createErrorHandler(logger));
-  app.notFound(createNotFoundHandler());
-  // A stop comes only after the model drained; its idle sockets would delay the upstream's exit.
-  const onState = (change: StateChange): void => {
-    if (change.to !== 'stopping') return;
-    const { baseUrl } = supervisor.status(change.modelId);
-    if (baseUrl !== null) pool.drop(baseUrl);
-  };
-  supervisor.on('state', onState);
-  return {
-    app,
-    resolver,
-    close: () => {
-      supervisor.off('state', onState);
-      pool.destroy();
-    },
-  };
+  app.use(createOpenExchange(hooks, createCors({ origins: config.corsOrigins })));
+  for (const route of routes) app.on(route.method, route.path, withAuth(route, hooks));
+  app.onError((thrown, c) => {
+    const error = toSwapgateError(thrown);
+    const exchange = c.get('exchange');
+    if (error.status >= 500) logger.error({ reqId: exchange.id, err: thrown, code: error.code }, error.message);
+    writeError(exchange, error);
+    return RESPONSE_ALREADY_SENT;
+  });
+  // Unknown paths still need a key: they must not tell a stranger which paths exist.
+  const unknownRoute: RouteRule = Object.freeze({ auth: 'key', admin: null });
+  app.notFound((c) => {
+    const exchange = c.get('exchange');
+    exchange.route = unknownRoute;
+    writeError(exchange, hooks.admitCaller(exchange)?.error ?? routeNotFound(c.req.method, c.req.path));
+    return RESPONSE_ALREADY_SENT;
+  });
+  return { app, resolver, routes, close: () => pipeline.close() };
 }

@@ -1,8 +1,9 @@
 // CORS: answers preflights (before auth runs) and marks allowed origins on every response.
 // A policy object rather than middleware: the request context applies it, which saves the hot
 // path one middleware hop.
-import type { AppContext, RequestState } from './app-env.js';
-import { getHeader } from './app-env.js';
+import type { Exchange } from '../proxy/exchange.js';
+import { getHeader } from '../proxy/get-header.js';
+import type { AppContext } from './app-env.js';
 
 export interface CorsOptions {
   /** Allowed origins; "*" allows any. Empty disables CORS headers entirely. */
@@ -10,8 +11,8 @@ export interface CorsOptions {
 }
 
 export interface CorsPolicy {
-  /** Adds the CORS response headers to state; returns the answer to a preflight, else null. */
-  apply(c: AppContext, state: RequestState): Response | null;
+  /** Adds the CORS response headers to the exchange; returns the answer to a preflight, else null. */
+  apply(c: AppContext, exchange: Exchange): Response | null;
 }
 
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -33,14 +34,14 @@ export function createCors(options: CorsOptions): CorsPolicy | null {
   const allowed = new Set(options.origins);
 
   return {
-    apply(c, state) {
-      const origin = getHeader(state.headers, 'origin');
+    apply(c, exchange) {
+      const origin = getHeader(exchange.headers, 'origin');
       if (origin === undefined) return null;
       const permitted = anyOrigin || allowed.has(origin);
       const allowOrigin = anyOrigin ? '*' : origin;
-      if (isPreflight(c.req.method, state.headers)) {
+      if (isPreflight(c.req.method, exchange.headers)) {
         if (!permitted) return c.body(null, 204, { vary: 'Origin' });
-        const requested = getHeader(state.headers, 'access-control-request-headers');
+        const requested = getHeader(exchange.headers, 'access-control-request-headers');
         const extra = requested === undefined ? [] : requested.toLowerCase().split(',').map((h) => h.trim()).filter(Boolean);
         return c.body(null, 204, {
           'access-control-allow-origin': allowOrigin,
@@ -51,7 +52,7 @@ export function createCors(options: CorsOptions): CorsPolicy | null {
         });
       }
       if (permitted) {
-        const headers = state.responseHeaders;
+        const headers = exchange.responseHeaders;
         headers['access-control-allow-origin'] = allowOrigin;
         headers['access-control-expose-headers'] = 'x-request-id';
         if (!anyOrigin) headers.vary = 'Origin';

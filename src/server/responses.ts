@@ -13,6 +13,6 @@ export function sendText(
   status: ContentfulStatusCode = 200,
 ): Response {
   const length = Buffer.byteLength(text);
-  c.get('state').bytes = length;
+  c.get('exchange').bytes = length;
   return c.body(text, status, { 'content-type': contentType, 'content-length': String(length) });
 }

@@ -105,3 +105,11 @@ export function shuttingDownError(): SwapgateError {
     retryAfterSec: 5,
   });
 }
+
+/** The body of every error swapgate answers with: OpenAI's shape, tagged so clients can tell it from an upstream's. */
+export function formatErrorBody(error: SwapgateError): string {
+  return JSON.stringify({
+    error: { message: error.message, type: error.type, code: error.code, param: error.param, ...error.details },
+    src: 'swapgate',
+  });
+}

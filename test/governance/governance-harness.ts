@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiKeyConfig, AuditConfig, Config, ModelConfig, PolicyConfig } from '../../src/config/types.js';
 import { createApp, type SwapgateApp } from '../../src/server/app.js';
-import { openGovernance, type Governance } from '../../src/server/governance/governance.js';
+import { openGovernance, type Governance } from '../../src/governance/create-governance.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { LogHub } from '../../src/shared/log-hub.js';
 import { createLogger } from '../../src/shared/logger.js';

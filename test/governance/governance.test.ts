@@ -2,7 +2,7 @@
 // proxy path stays the ungoverned one), and bad settings fail at boot.
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
-import { createGovernance } from '../../src/server/governance/governance.js';
+import { createGovernance } from '../../src/governance/create-governance.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { makeConfig, makeModel } from '../helpers/model-config.js';
 
@@ -12,18 +12,19 @@ const key = { key: 'sk-1', name: 'one', models: null, requestsPerMinute: null, a
 describe('createGovernance', () => {
   it('adds nothing to the request path when nothing is configured', () => {
     const governance = build({});
-    expect(governance.middleware).toBeNull();
-    expect(governance.proxy).toBeNull();
+    expect(governance.hooks).toEqual([]);
     expect(governance.audit).toBeNull();
   });
 
-  it('adds only what a setting needs', () => {
-    expect(build({ apiKeys: [key] })).toMatchObject({ middleware: expect.any(Function), proxy: null });
-    expect(build({ apiKeys: [{ ...key, models: ['m'] }] }).proxy).not.toBeNull();
-    expect(build({ rateLimits: { defaultRequestsPerMinute: 10 } })).toMatchObject({ middleware: expect.any(Function), proxy: null });
-    expect(build({ cache: { enabled: true, ttlMs: 1000, maxEntries: 1 } })).toMatchObject({ middleware: null, proxy: expect.any(Object) });
+  it('adds only the hooks a setting needs, at the stages it acts on', () => {
+    const stages = (overrides: Partial<Config>) =>
+      build(overrides).hooks.map((h) => [h.name, h.admitCaller !== undefined, h.admitModel !== undefined, h.onFinished !== undefined]);
+    expect(stages({ apiKeys: [key] })).toEqual([['api-key', true, false, false]]);
+    expect(stages({ apiKeys: [{ ...key, models: ['m'] }] })).toEqual([['api-key', true, true, false]]);
+    expect(stages({ rateLimits: { defaultRequestsPerMinute: 10 } })).toEqual([['rate-limit', true, false, false]]);
+    expect(stages({ cache: { enabled: true, ttlMs: 1000, maxEntries: 1 } })).toEqual([['cache', false, true, false]]);
     const policies = [{ id: 'p', description: null, models: ['*'], rules: [{ type: 'prompt_injection' as const, action: 'block' as const, appliesTo: ['request' as const] }] }];
-    expect(build({ policies })).toMatchObject({ middleware: null, proxy: expect.any(Object) });
+    expect(stages({ policies })).toEqual([['policy', false, true, false]]);
   });
 
   it('fails at boot on an empty key or a bad rule', () => {

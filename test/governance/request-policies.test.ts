@@ -93,8 +93,8 @@ describe('request and response policies (openai SDK)', () => {
     expect(body.choices[0]?.message.content).toBe('chat says: call [REDACTED:phone] now');
   });
 
-  it('inspects a held answer in-process too (app.request, no socket)', async () => {
-    const res = await h.swapgate.app.request('/v1/chat/completions', {
+  it('redacts a held answer ending in the match', async () => {
+    const res = await fetch(`${h.url}/v1/chat/completions`, {
       method: 'POST',
       body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'ring 555-123-4567' }] }),
     });

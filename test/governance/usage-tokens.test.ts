@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSseUsageReader } from '../../src/server/governance/sse-usage-reader.js';
-import { readJsonUsage } from '../../src/server/governance/usage-tokens.js';
+import { createSseUsageReader } from '../../src/governance/sse-usage-reader.js';
+import { readJsonUsage } from '../../src/governance/usage-tokens.js';
 
 const read = (value: unknown): ReturnType<typeof readJsonUsage> => readJsonUsage(Buffer.from(JSON.stringify(value)));
 

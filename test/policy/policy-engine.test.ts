@@ -126,7 +126,7 @@ describe('inspectResponseJson', () => {
   it('needs no inspection when no response rule applies', () => {
     const engine = createPolicyEngine({ policies: [makePolicy('req', [piiRule(['email'], 'redact', ['request'])])] });
     expect(engine.needsResponseInspection(CTX)).toBe(false);
-    expect(engine.createStreamGovernor(CTX)).toBeNull();
+    expect(engine.selectResponseRules(CTX)).toBeNull();
   });
 });
 

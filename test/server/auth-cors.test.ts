@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiKeyConfig } from '../../src/config/types.js';
 import { makeModel } from '../helpers/model-config.js';
 import { readJson, startHarness, type EchoBody, type ErrorBody, type Harness } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const SECRET = 'sk-very-secret-key-1';
 const key = (k: string, name: string): ApiKeyConfig => ({ key: k, name, models: null, requestsPerMinute: null, admin: false });
@@ -29,7 +30,7 @@ describe('API keys', () => {
     ['wrong Basic', { authorization: basic(SECRET, 'nope') }, 401],
     ['empty Bearer', { authorization: 'Bearer ' }, 401],
   ])('%s', async (_name, headers: Record<string, string>, status) => {
-    const res = await h.swapgate.app.request('/v1/models', { headers });
+    const res = await h.request('/v1/models', { headers });
     expect(res.status).toBe(status);
     if (status === 401) {
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="swapgate"');
@@ -40,8 +41,8 @@ describe('API keys', () => {
   });
 
   it('never asks /health or a CORS preflight for a key', async () => {
-    expect((await h.swapgate.app.request('/health')).status).toBe(200);
-    const preflight = await h.swapgate.app.request('/v1/chat/completions', {
+    expect((await h.request('/health')).status).toBe(200);
+    const preflight = await h.request('/v1/chat/completions', {
       method: 'OPTIONS',
       headers: { origin: 'https://ui.example', 'access-control-request-method': 'POST' },
     });
@@ -67,7 +68,9 @@ describe('API keys', () => {
     expect(JSON.stringify(passthrough)).not.toContain(SECRET);
     expect(passthrough.headers.authorization).toBeUndefined();
 
-    await h.swapgate.app.request('/v1/models', { headers: { authorization: 'Bearer sk-wrong-guess' } });
+    await (await h.request('/v1/models', { headers: { authorization: 'Bearer sk-wrong-guess', 'x-request-id': 'auth-wrong' } })).text();
+    // Over a socket the request line is written once the response has closed: wait for it before looking.
+    await waitFor(() => h.requestLine('auth-wrong') !== undefined, { what: 'the rejected request line' });
     expect(h.requestLine('auth-fwd')).toMatchObject({ key_name: 'alice', status: 200 });
     const everything = [...h.rawLogs, ...h.hub.history('proxy')].join('\n');
     expect(everything).not.toContain(SECRET);
@@ -84,7 +87,7 @@ describe('CORS', () => {
   afterAll(() => h.close());
 
   it('answers preflights for any origin with the needed headers', async () => {
-    const res = await h.swapgate.app.request('/v1/chat/completions', {
+    const res = await h.request('/v1/chat/completions', {
       method: 'OPTIONS',
       headers: {
         origin: 'https://ui.example',
@@ -100,7 +103,7 @@ describe('CORS', () => {
   });
 
   it('marks normal and proxied responses for an allowed origin', async () => {
-    const list = await h.swapgate.app.request('/v1/models', { headers: { origin: 'https://ui.example' } });
+    const list = await h.request('/v1/models', { headers: { origin: 'https://ui.example' } });
     expect(list.headers.get('access-control-allow-origin')).toBe('*');
     const proxied = await fetch(`${h.url}/v1/chat/completions`, {
       method: 'POST',
@@ -113,20 +116,20 @@ describe('CORS', () => {
   });
 
   it('only echoes listed origins when configured with a list, and is off when the list is empty', async () => {
-    const listed = await startHarness({ models: [makeModel('m')], config: { corsOrigins: ['https://app.example'] }, listen: false });
-    const off = await startHarness({ models: [makeModel('m')], config: { corsOrigins: [] }, listen: false });
+    const listed = await startHarness({ models: [makeModel('m')], config: { corsOrigins: ['https://app.example'] } });
+    const off = await startHarness({ models: [makeModel('m')], config: { corsOrigins: [] } });
     try {
-      const ok = await listed.swapgate.app.request('/v1/models', { headers: { origin: 'https://app.example' } });
+      const ok = await listed.request('/v1/models', { headers: { origin: 'https://app.example' } });
       expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
       expect(ok.headers.get('vary')).toBe('Origin');
-      const denied = await listed.swapgate.app.request('/v1/models', { headers: { origin: 'https://evil.example' } });
+      const denied = await listed.request('/v1/models', { headers: { origin: 'https://evil.example' } });
       expect(denied.headers.get('access-control-allow-origin')).toBeNull();
-      const deniedPreflight = await listed.swapgate.app.request('/v1/models', {
+      const deniedPreflight = await listed.request('/v1/models', {
         method: 'OPTIONS',
         headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
       });
       expect(deniedPreflight.headers.get('access-control-allow-origin')).toBeNull();
-      const none = await off.swapgate.app.request('/v1/models', { headers: { origin: 'https://app.example' } });
+      const none = await off.request('/v1/models', { headers: { origin: 'https://app.example' } });
       expect(none.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await listed.close();
@@ -135,6 +138,6 @@ describe('CORS', () => {
   });
 
   it('rejects a malformed origin at boot', async () => {
-    await expect(startHarness({ models: [], config: { corsOrigins: ['app.example/'] }, listen: false })).rejects.toThrow(/corsOrigins/);
+    await expect(startHarness({ models: [], config: { corsOrigins: ['app.example/'] } })).rejects.toThrow(/corsOrigins/);
   });
 });

@@ -113,7 +113,7 @@ describe('upstream failures', () => {
       src: 'swapgate',
     });
     h.stub.failNextStart('busy', new SwapgateError('shutting_down', 'swapgate is shutting down', { status: 503, type: 'server_error', retryAfterSec: 5 }));
-    const down = await h.swapgate.app.request('/v1/chat/completions', { method: 'POST', body: chat('busy') });
+    const down = await h.request('/v1/chat/completions', { method: 'POST', body: chat('busy') });
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
   });
@@ -124,7 +124,7 @@ describe('upstream failures', () => {
       throw new TypeError('statuses exploded');
     };
     try {
-      const res = await h.swapgate.app.request('/v1/models');
+      const res = await h.request('/v1/models');
       expect(res.status).toBe(500);
       const body = await readJson<ErrorBody>(res);
       expect(body.error).toMatchObject({ code: 'internal', type: 'server_error' });
@@ -135,7 +135,7 @@ describe('upstream failures', () => {
   });
 
   it('answers unknown routes with a 404 in the same shape', async () => {
-    const res = await h.swapgate.app.request('/v2/nothing');
+    const res = await h.request('/v2/nothing');
     expect(res.status).toBe(404);
     expect((await readJson<ErrorBody>(res)).src).toBe('swapgate');
   });

@@ -1,5 +1,6 @@
-// Builds the app around a StubSupervisor, captures pino output as parsed objects, and (when
-// asked) listens on port 0. close() tears down server, agents and every fake upstream.
+// Builds the app around a StubSupervisor, captures pino output as parsed objects, and listens
+// on port 0: every test talks to it over a real socket, the same path as production. close()
+// tears down server, agents and every fake upstream.
 import type { Config, ModelConfig } from '../../src/config/types.js';
 import { LogHub } from '../../src/shared/log-hub.js';
 import { createLogger } from '../../src/shared/logger.js';
@@ -13,8 +14,6 @@ export interface HarnessOptions {
   readonly config?: Partial<Config>;
   readonly stub?: Readonly<Record<string, StubModelOptions>>;
   readonly app?: Partial<Pick<AppDeps, 'upstreamTimeoutMs' | 'loadingDotIntervalMs' | 'refusedRetryWaitMs' | 'now'>>;
-  /** Start a real server on port 0 (default true). */
-  readonly listen?: boolean;
   readonly hub?: LogHub;
 }
 
@@ -25,9 +24,11 @@ export interface Harness {
   readonly swapgate: SwapgateApp;
   /** Raw pino lines as written. */
   readonly rawLogs: string[];
-  /** Base URL of the real server ("" when not listening). */
+  /** Base URL of the real server. */
   readonly url: string;
-  readonly server: RunningServer | null;
+  readonly server: RunningServer;
+  /** fetch(url + path, init), except that redirects are returned, not followed. */
+  request(path: string, init?: RequestInit): Promise<Response>;
   logs(): Record<string, unknown>[];
   /** The per-request log line for a request id. */
   requestLine(reqId: string): Record<string, unknown> | undefined;
@@ -41,7 +42,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const logger = createLogger({ level: 'debug', toStdout: false, hub, destination: { write: (line: string) => void rawLogs.push(line) } });
   const stub = new StubSupervisor(config, options.stub ?? {}, hub);
   const swapgate = createApp({ config, supervisor: stub, logger, hub, ...options.app });
-  const server = options.listen === false ? null : await startServer(swapgate.app, { host: '127.0.0.1', port: 0 });
+  const server = await startServer(swapgate.app, { host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${server.port}`;
   const logs = (): Record<string, unknown>[] => rawLogs.map((line) => JSON.parse(line) as Record<string, unknown>);
   return {
     config,
@@ -49,12 +51,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     hub,
     swapgate,
     rawLogs,
-    url: server === null ? '' : `http://127.0.0.1:${server.port}`,
+    url,
     server,
+    request: (path, init) => fetch(`${url}${path}`, { redirect: 'manual', ...init }),
     logs,
     requestLine: (reqId) => logs().find((line) => line.msg === 'request' && line.reqId === reqId),
     async close() {
-      await server?.close();
+      await server.close();
       swapgate.close();
       await stub.shutdown();
     },

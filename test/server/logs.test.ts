@@ -54,8 +54,10 @@ describe('log routes', () => {
   afterAll(() => h.close());
 
   it('GET /logs returns proxy and upstream history as plain text', async () => {
-    await h.swapgate.app.request('/health', { headers: { 'x-request-id': 'for-the-logs' } });
-    const res = await h.swapgate.app.request('/logs');
+    await (await h.request('/health', { headers: { 'x-request-id': 'for-the-logs' } })).text();
+    // Over a socket the request line is written once the response has closed, not before fetch resolves.
+    await waitFor(() => h.requestLine('for-the-logs') !== undefined, { what: 'the /health request line' });
+    const res = await h.request('/logs');
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toContain('[m] upstream says hi');
@@ -91,7 +93,7 @@ describe('log routes', () => {
   });
 
   it('answers 400 for a log stream of an unknown model', async () => {
-    const res = await h.swapgate.app.request('/logs/stream/nope');
+    const res = await h.request('/logs/stream/nope');
     expect(res.status).toBe(400);
     expect((await res.json() as ErrorBody).error.message).toContain('"nope"');
   });

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeModel } from '../helpers/model-config.js';
 import { readJson, startHarness, type EchoBody, type ErrorBody, type Harness } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 interface ListedModel {
   id: string;
@@ -39,7 +40,7 @@ describe('management routes', () => {
 
   it('lists models sorted by id with status, metadata and aliases; unlisted ones hidden', async () => {
     for (const path of ['/v1/models', '/models']) {
-      const list = await readJson<ModelList>(await h.swapgate.app.request(path));
+      const list = await readJson<ModelList>(await h.request(path));
       expect(list.object).toBe('list');
       expect(list.data.map((m) => m.id)).toEqual(['alpha', 'org', 'org/model', 'zeta']);
       expect(list.data.find((m) => m.id === 'zeta')).toEqual({
@@ -57,9 +58,9 @@ describe('management routes', () => {
   });
 
   it('adds alias entries with includeAliasesInList', async () => {
-    const withAliases = await startHarness({ models: [makeModel('m', { aliases: ['a1'] })], config: { includeAliasesInList: true }, listen: false });
+    const withAliases = await startHarness({ models: [makeModel('m', { aliases: ['a1'] })], config: { includeAliasesInList: true } });
     try {
-      const list = await readJson<ModelList>(await withAliases.swapgate.app.request('/v1/models'));
+      const list = await readJson<ModelList>(await withAliases.request('/v1/models'));
       expect(list.data.map((m) => m.id)).toEqual(['a1', 'm']);
       expect(list.data[0]?.meta).toMatchObject({ alias_of: 'm' });
     } finally {
@@ -68,43 +69,44 @@ describe('management routes', () => {
   });
 
   it('loads by alias, shows it loaded and running, unloads it again', async () => {
-    const loaded = await h.swapgate.app.request('/api/models/load/z', { method: 'POST' });
+    const loaded = await h.request('/api/models/load/z', { method: 'POST' });
     expect(loaded.status).toBe(200);
     expect(await loaded.text()).toBe('OK');
-    const list = await readJson<ModelList>(await h.swapgate.app.request('/v1/models'));
+    const list = await readJson<ModelList>(await h.request('/v1/models'));
     expect(list.data.find((m) => m.id === 'zeta')?.status).toBe('loaded');
 
-    const running = await readJson<Running>(await h.swapgate.app.request('/running'));
+    const running = await readJson<Running>(await h.request('/running'));
     const fake = h.stub.fake('zeta');
     expect(running.running).toHaveLength(1);
     expect(running.running[0]).toMatchObject({ model: 'zeta', state: 'ready', proxy: fake.baseUrl, ttl: 60, name: 'Zeta 7B', pid: fake.pid, port: fake.port });
     expect(running.running[0]?.cmd).toContain('--model zeta');
 
-    const unloaded = await h.swapgate.app.request('/api/models/unload/zeta', { method: 'POST' });
+    const unloaded = await h.request('/api/models/unload/zeta', { method: 'POST' });
     expect(unloaded.status).toBe(200);
     expect(h.stub.status('zeta').state).toBe('stopped');
-    expect((await readJson<Running>(await h.swapgate.app.request('/running'))).running).toEqual([]);
+    expect((await readJson<Running>(await h.request('/running'))).running).toEqual([]);
   });
 
   it('shows "loading" while a start is in progress', async () => {
     const release = h.stub.holdStart('alpha');
-    const loading = h.swapgate.app.request('/api/models/load/alpha', { method: 'POST' });
-    const list = await readJson<ModelList>(await h.swapgate.app.request('/v1/models'));
+    const loading = h.request('/api/models/load/alpha', { method: 'POST' });
+    await waitFor(() => h.stub.status('alpha').state === 'starting', { what: 'the load request to start alpha' });
+    const list = await readJson<ModelList>(await h.request('/v1/models'));
     expect(list.data.find((m) => m.id === 'alpha')?.status).toBe('loading');
     release();
     expect((await loading).status).toBe(200);
   });
 
   it('resolves ids with "/" on load/unload, 404s unknown ones, and reports start errors', async () => {
-    expect((await h.swapgate.app.request('/api/models/load/org/alias', { method: 'POST' })).status).toBe(200);
+    expect((await h.request('/api/models/load/org/alias', { method: 'POST' })).status).toBe(200);
     expect(h.stub.status('org/model').state).toBe('ready');
-    const unknown = await h.swapgate.app.request('/api/models/unload/nope/x', { method: 'POST' });
+    const unknown = await h.request('/api/models/unload/nope/x', { method: 'POST' });
     expect(unknown.status).toBe(404);
     expect((await readJson<ErrorBody>(unknown)).error.code).toBe('model_not_found');
-    const unknownLoad = await h.swapgate.app.request('/api/models/load/ghost', { method: 'POST' });
+    const unknownLoad = await h.request('/api/models/load/ghost', { method: 'POST' });
     expect(unknownLoad.status).toBe(404);
 
-    const all = await h.swapgate.app.request('/api/models/unload', { method: 'POST' });
+    const all = await h.request('/api/models/unload', { method: 'POST' });
     expect(all.status).toBe(200);
     expect(h.stub.statuses().every((s) => s.state === 'stopped')).toBe(true);
   });
@@ -121,24 +123,24 @@ describe('management routes', () => {
     expect((await readJson<EchoBody>(await fetch(`${h.url}/upstream/org/model/v1/x`))).path).toBe('/echo/v1/x');
     expect((await readJson<EchoBody>(await fetch(`${h.url}/upstream/org/alias/v1/x`))).path).toBe('/echo/v1/x');
     expect((await readJson<EchoBody>(await fetch(`${h.url}/upstream/org/v1/x`))).path).toBe('/echo/org-root/v1/x');
-    const unknown = await h.swapgate.app.request('/upstream/nobody/x');
+    const unknown = await h.request('/upstream/nobody/x');
     expect(unknown.status).toBe(404);
   });
 
   it('/upstream/<model> without a trailing slash redirects, keeping the query', async () => {
-    const res = await h.swapgate.app.request('/upstream/org/model?a=1');
+    const res = await h.request('/upstream/org/model?a=1');
     expect(res.status).toBe(308);
     expect(res.headers.get('location')).toBe('/upstream/org/model/?a=1');
   });
 
   it('answers /health without ceremony, redirects / to the UI, renders the UI', async () => {
-    const health = await h.swapgate.app.request('/health');
+    const health = await h.request('/health');
     expect(health.status).toBe(200);
     expect(await health.text()).toBe('OK');
-    const root = await h.swapgate.app.request('/');
+    const root = await h.request('/');
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/ui/');
-    const ui = await h.swapgate.app.request('/ui/');
+    const ui = await h.request('/ui/');
     expect(ui.headers.get('content-type')).toContain('text/html');
     // The page is a static shell; its model list comes from /ui/events (test/ui/ui-routes.test.ts).
     expect(await ui.text()).toContain('<title>swapgate</title>');

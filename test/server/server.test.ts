@@ -30,17 +30,17 @@ describe('startServer', () => {
 
   it('serves new requests with a replacement app', async () => {
     const first = await startHarness({ models: [makeModel('old')] });
-    const second = await startHarness({ models: [makeModel('new')], listen: false });
+    const second = await startHarness({ models: [makeModel('new')] });
     harnesses.push(first, second);
     const ids = async (): Promise<string[]> =>
       (await readJson<{ data: { id: string }[] }>(await fetch(`${first.url}/v1/models`))).data.map((m) => m.id);
     expect(await ids()).toEqual(['old']);
-    first.server?.replaceApp(second.swapgate.app);
+    first.server.replaceApp(second.swapgate.app);
     expect(await ids()).toEqual(['new']);
   });
 
   it('close() ends open streams instead of waiting for them', async () => {
-    const h = await startHarness({ models: [], listen: false });
+    const h = await startHarness({ models: [] });
     harnesses.push(h);
     const server = await startServer(h.swapgate.app, { host: '127.0.0.1', port: 0 });
     const res = await fetch(`http://127.0.0.1:${server.port}/logs/stream`);

@@ -101,8 +101,8 @@ describe('streaming', () => {
     }
   });
 
-  it('streams in-process too (app.request)', async () => {
-    const res = await h.swapgate.app.request('/v1/chat/completions', { method: 'POST', body: streamBody('stream', { fake_chunks: 3 }) });
+  it('streams a short completion whole, ending with [DONE]', async () => {
+    const res = await h.request('/v1/chat/completions', { method: 'POST', body: streamBody('stream', { fake_chunks: 3 }) });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const events = parseSse(await res.text());
     expect(contentOf(events)).toBe('tok0 tok1 tok2 ');
@@ -152,10 +152,10 @@ describe('streaming', () => {
     expect(h.stub.inFlight('stream')).toBe(0);
   });
 
-  it('a cancelled in-process stream aborts the upstream too', async () => {
+  it('a client cancelling the response body (fetch) aborts the upstream too', async () => {
     const fake = h.stub.fake('stream');
     const before = fake.stderrLines().filter((l) => l.startsWith('ABORTED')).length;
-    const res = await h.swapgate.app.request('/v1/chat/completions', {
+    const res = await h.request('/v1/chat/completions', {
       method: 'POST',
       body: streamBody('stream', { fake_chunks: 200, fake_chunk_delay_ms: 20 }),
     });

@@ -1,11 +1,11 @@
 // Pure pieces of the server layer: filters, multipart scanning, name resolution, headers, ids.
 import { describe, expect, it } from 'vitest';
 import type { PeerConfig } from '../../src/config/types.js';
-import { applyFilters, compileFilters } from '../../src/server/filters.js';
-import { ModelResolver } from '../../src/server/model-resolver.js';
-import { getMultipartBoundary, ModelFieldScanner } from '../../src/server/multipart-model.js';
-import { buildClientHeaders, buildUpstreamHeaders } from '../../src/server/proxy-headers.js';
-import { createRequestIdGenerator, sanitizeRequestId } from '../../src/server/request-id.js';
+import { applyFilters, compileFilters } from '../../src/proxy/filters.js';
+import { ModelResolver } from '../../src/proxy/model-resolver.js';
+import { getMultipartBoundary, ModelFieldScanner } from '../../src/proxy/multipart-model.js';
+import { buildClientHeaders, buildUpstreamHeaders } from '../../src/proxy/proxy-headers.js';
+import { createRequestIdGenerator, sanitizeRequestId } from '../../src/proxy/request-id.js';
 import { makeConfig, makeModel } from '../helpers/model-config.js';
 
 const noFilters = { stripParams: [], setParams: {}, setParamsByID: {} };
@@ -102,7 +102,7 @@ describe('headers', () => {
         'x-request-id': 'spoofed',
         accept: 'text/event-stream',
       },
-      { requestId: 'rid', contentLength: 12, apiKey: 'peer' },
+      { requestId: 'rid', contentLength: 12, apiKey: 'peer', unencoded: false },
     );
     expect(headers).toEqual({ accept: 'text/event-stream', 'x-request-id': 'rid', 'content-length': '12', authorization: 'Bearer peer', 'x-api-key': 'peer' });
   });

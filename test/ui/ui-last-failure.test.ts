@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
+import { startServer } from '../../src/server/start-server.js';
 import type { ModelEvent, UiModel } from '../../src/server/ui/model-events.js';
 import type { Supervisor } from '../../src/supervisor/types.js';
 import { FAKE_UPSTREAM, makeConfig, makeModel } from '../helpers/model-config.js';
@@ -26,15 +27,17 @@ function flakyCmd(marker: string): string[] {
   return [process.execPath, '--input-type=module', '-e', script, marker, '--port', '${PORT}', '--model', 'flaky'];
 }
 
-function startDaemonInProcess(marker: string): { supervisor: Supervisor; snapshot: () => Promise<UiModel[]> } {
+async function startDaemonInProcess(marker: string): Promise<{ supervisor: Supervisor; snapshot: () => Promise<UiModel[]> }> {
   const config = makeConfig([makeModel('flaky', { cmd: flakyCmd(marker) })]);
   const { supervisor, hub, logger } = createRealSupervisor(config);
   const swapgate = createApp({ config, supervisor, logger, hub });
   cleanups.push(() => supervisor.shutdown({ graceMs: 0, force: true }));
   cleanups.push(() => swapgate.close());
+  const server = await startServer(swapgate.app, { host: '127.0.0.1', port: 0 });
+  cleanups.push(() => server.close());
   // A fresh GET /ui/events, as a tab opened now would make: its first line, then hang up.
   const snapshot = async (): Promise<UiModel[]> => {
-    const res = await swapgate.app.request('/ui/events');
+    const res = await fetch(`http://127.0.0.1:${server.port}/ui/events`);
     expect(res.status).toBe(200);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
@@ -57,7 +60,7 @@ describe('last failure of a model', () => {
     const dir = mkdtempSync(join(tmpdir(), 'swapgate-last-failure-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const marker = join(dir, 'ready-now');
-    const { supervisor, snapshot } = startDaemonInProcess(marker);
+    const { supervisor, snapshot } = await startDaemonInProcess(marker);
     expect(supervisor.status('flaky').lastFailure).toBeNull();
     expect((await snapshot())[0]?.lastFailure).toBeNull();
 

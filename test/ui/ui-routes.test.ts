@@ -1,5 +1,5 @@
-// The web UI's routes: the static page and its headers in-process, the /ui/events model-state
-// stream over a real socket, and what API keys let through.
+// The web UI's routes over a real socket: the static page and its headers, the /ui/events
+// model-state stream, and what API keys let through.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiKeyConfig, PeerConfig } from '../../src/config/types.js';
@@ -60,14 +60,14 @@ describe('UI page', () => {
   afterAll(() => h.close());
 
   it('redirects / and /ui to /ui/', async () => {
-    const root = await h.swapgate.app.request('/');
+    const root = await h.request('/');
     expect([root.status, root.headers.get('location')]).toEqual([302, '/ui/']);
-    const ui = await h.swapgate.app.request('/ui');
+    const ui = await h.request('/ui');
     expect([ui.status, ui.headers.get('location')]).toEqual([301, '/ui/']);
   });
 
   it('serves a data-free page whose CSP allows exactly its own inline script and style', async () => {
-    const res = await h.swapgate.app.request('/ui/');
+    const res = await h.request('/ui/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -158,14 +158,13 @@ describe('UI with API keys', () => {
       config: {
         apiKeys: [key('sk-user', 'user', false), key('sk-admin', 'admin', true), { ...key('sk-eta', 'eta-only', false), models: ['e'] }],
       },
-      listen: false,
     });
   });
   afterAll(() => h.close());
 
   it('serves the page shell without a key, so the user can paste one', async () => {
     for (const path of ['/', '/ui', '/ui/']) {
-      const res = await h.swapgate.app.request(path);
+      const res = await h.request(path);
       expect(res.status, `GET ${path} without a key (exempt it from API keys in governance-middleware.ts)`).toBeLessThan(400);
     }
   });
@@ -173,8 +172,8 @@ describe('UI with API keys', () => {
   // Any key: a scoped key sees only its models; an admin key sees every listed model, with or
   // without `models`, because the UI is where an admin manages them.
   it('/ui/events needs a key, any key', async () => {
-    expect((await h.swapgate.app.request('/ui/events')).status).toBe(401);
-    const res = await h.swapgate.app.request('/ui/events', { headers: { authorization: 'Bearer sk-user' } });
+    expect((await h.request('/ui/events')).status).toBe(401);
+    const res = await h.request('/ui/events', { headers: { authorization: 'Bearer sk-user' } });
     expect(res.status).toBe(200);
     const events = readEvents(res);
     expect((await events.next())?.type).toBe('snapshot');
@@ -183,7 +182,7 @@ describe('UI with API keys', () => {
 
   it('/ui/events shows a scoped key only its models (by id or alias), an admin key every model', async () => {
     const idsFor = async (k: string): Promise<string[]> => {
-      const events = readEvents(await h.swapgate.app.request('/ui/events', { headers: { authorization: `Bearer ${k}` } }));
+      const events = readEvents(await h.request('/ui/events', { headers: { authorization: `Bearer ${k}` } }));
       const first = await events.next();
       await events.close();
       return first?.type === 'snapshot' ? first.models.map((m) => m.id) : [];
@@ -194,7 +193,7 @@ describe('UI with API keys', () => {
   });
 
   it('/ui/events sends a scoped key the state changes of its models only', async () => {
-    const events = readEvents(await h.swapgate.app.request('/ui/events', { headers: { authorization: 'Bearer sk-eta' } }));
+    const events = readEvents(await h.request('/ui/events', { headers: { authorization: 'Bearer sk-eta' } }));
     expect((await events.next())?.type).toBe('snapshot');
     h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'starting', reason: 'request', at: 1, pid: null });
     h.stub.emit('state', { modelId: 'eta', from: 'stopped', to: 'starting', reason: 'request', at: 2, pid: null });

@@ -1,0 +1,117 @@
+// One audit record = one JSON line. With audit.immutable each line carries prev_hash (SHA-256
+// of the previous line, 64 zeros for the first) and hash (SHA-256 of the line as serialized
+// without "hash", which is always the last key), so an edited, removed or inserted line breaks
+// the chain. Records hold who/what/outcome only: never prompts, answers, keys or matched text.
+import { hash } from 'node:crypto';
+import type { PolicyDecision } from '../shared/policy-decision.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AuditEventKind = 'request' | 'admin' | 'auth_failure' | 'rejected' | 'retention' | 'recovered';
+
+export interface AuditEntry {
+  /** Default "request". */
+  readonly event?: 'request' | 'admin' | 'auth_failure' | 'rejected';
+  readonly requestId?: string | null;
+  /** The key's name from config, never the key. */
+  readonly keyName?: string | null;
+  readonly clientIp?: string | null;
+  readonly model?: string | null;
+  readonly route?: string | null;
+  readonly method?: string | null;
+  readonly status?: number | null;
+  readonly durationMs?: number | null;
+  readonly tokens?: { readonly prompt: number | null; readonly completion: number | null } | null;
+  readonly policy?: readonly PolicyDecision[];
+  readonly cache?: 'hit' | 'miss' | null;
+  /** For admin events: e.g. { action: "unload", target: "llama-8b" }. */
+  readonly admin?: { readonly action: string; readonly target: string | null } | null;
+}
+
+export type RecordFields = Record<string, unknown>;
+
+// One-shot hash: no Hash object per call (two hashes per record on the request path).
+export function hashText(text: string): string {
+  return hash('sha256', text, 'hex');
+}
+
+function toDecisionFields(d: PolicyDecision): RecordFields {
+  return {
+    policy_id: d.policyId,
+    rule_index: d.ruleIndex,
+    rule_type: d.ruleType,
+    action: d.action,
+    direction: d.direction,
+    matches: d.matches,
+    ...(d.byPattern ? { by_pattern: d.byPattern } : {}),
+  };
+}
+
+/** Everything of an entry's record after ts and seq. */
+function getEntryBody(entry: AuditEntry): RecordFields {
+  return {
+    event: entry.event ?? 'request',
+    request_id: entry.requestId ?? null,
+    key_name: entry.keyName ?? null,
+    client_ip: entry.clientIp ?? null,
+    model: entry.model ?? null,
+    route: entry.route ?? null,
+    method: entry.method ?? null,
+    status: entry.status ?? null,
+    duration_ms: entry.durationMs ?? null,
+    tokens: entry.tokens ?? { prompt: null, completion: null },
+    policy: (entry.policy ?? []).map(toDecisionFields),
+    cache: entry.cache ?? null,
+    ...(entry.admin ? { admin: { action: entry.admin.action, target: entry.admin.target } } : {}),
+  };
+}
+
+/** Records the log writes about itself (retention, recovery). */
+export function getSystemFields(event: 'retention' | 'recovered', tsMs: number, seq: number, detail: RecordFields): RecordFields {
+  return { ts: new Date(tsMs).toISOString(), seq, event, [event]: detail };
+}
+
+/**
+ * An entry serialized when it is recorded, so the queue holds two strings rather than the
+ * request's objects; render(seq) is the record's JSON: ts, seq, then the entry's fields.
+ */
+export function renderEntry(entry: AuditEntry, tsMs: number): (seq: number) => string {
+  const head = `{"ts":"${new Date(tsMs).toISOString()}","seq":`;
+  const tail = `,${JSON.stringify(getEntryBody(entry)).slice(1)}`;
+  return (seq) => `${head}${seq}${tail}`;
+}
+
+/**
+ * Chains a record serialized as a non-empty JSON object without prev_hash or hash: appends
+ * prev_hash, then hash (SHA-256 of the line so far, closed), always the last key.
+ */
+export function sealText(plain: string, prevHash: string): string {
+  return appendHash(`${plain.slice(0, -1)},"prev_hash":"${prevHash}"}`);
+}
+
+function appendHash(body: string): string {
+  return `${body.slice(0, -1)},"hash":"${hashText(body)}"}`;
+}
+
+const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
+
+export interface ReadLine {
+  readonly record: RecordFields;
+  readonly hasHash: boolean;
+  readonly hashOk: boolean;
+}
+
+/** null when the line is not a JSON object (a fragment, or garbage). */
+export function readRecordLine(line: string): ReadLine | null {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return null; // a half-written or foreign line; callers decide what that means
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return null;
+  const suffix = HASH_SUFFIX.exec(line);
+  if (!suffix) return { record: record as RecordFields, hasHash: false, hashOk: false };
+  const body = `${line.slice(0, suffix.index)}}`;
+  return { record: record as RecordFields, hasHash: true, hashOk: hashText(body) === suffix[1] };
+}

@@ -1,0 +1,48 @@
+// The one writer of error responses: anything thrown on a request becomes an OpenAI-shaped body
+// tagged "src":"swapgate" with the right status and headers. After the head went out, all that
+// is left is to cut the response short.
+import type { OutgoingHttpHeaders } from 'node:http';
+import { formatErrorBody, isSwapgateError, type SwapgateError } from '../shared/errors.js';
+import type { Exchange } from './exchange.js';
+import { internalError } from './proxy-errors.js';
+
+export function toSwapgateError(thrown: unknown): SwapgateError {
+  return isSwapgateError(thrown) ? thrown : internalError(thrown);
+}
+
+export function getErrorHeaders(error: SwapgateError): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (error.retryAfterSec !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSec)));
+  if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="swapgate"';
+  // The rest of an oversized upload is not worth reading; close instead of draining it.
+  if (error.status === 413) headers.connection = 'close';
+  return headers;
+}
+
+/** An error answer, rendered once (its length goes into the record of a flushed refusal). */
+export interface RenderedError {
+  readonly status: number;
+  readonly body: string;
+  readonly bytes: number;
+}
+
+export function renderError(thrown: unknown): RenderedError & { readonly error: SwapgateError } {
+  const error = toSwapgateError(thrown);
+  const body = formatErrorBody(error);
+  return { error, status: error.status, body, bytes: Buffer.byteLength(body) };
+}
+
+export function writeError(exchange: Exchange, thrown: unknown): void {
+  const out = exchange.outgoing;
+  if (out.headersSent) {
+    out.destroy();
+    return;
+  }
+  if (out.destroyed || out.writableEnded) return;
+  const rendered = renderError(thrown);
+  const headers: OutgoingHttpHeaders = { ...exchange.responseHeaders, ...getErrorHeaders(rendered.error) };
+  headers['content-length'] = rendered.bytes;
+  exchange.bytes = rendered.bytes;
+  out.writeHead(rendered.status, headers);
+  out.end(rendered.body);
+}
