@@ -8,7 +8,7 @@ import type { Config } from '../config/types.js';
 import { createGovernance, type Governance } from '../governance/create-governance.js';
 import { createRequestLogHook } from '../governance/request-log-hook.js';
 import { writeError, toSwapgateError } from '../proxy/error-mapper.js';
-import type { RouteRule } from '../proxy/hooks.js';
+import type { PipelineHook, RouteRule } from '../proxy/hooks.js';
 import type { ModelResolver } from '../proxy/model-resolver.js';
 import { Pipeline } from '../proxy/pipeline.js';
 import { routeNotFound } from '../proxy/proxy-errors.js';
@@ -40,6 +40,8 @@ export interface AppDeps {
   readonly refusedRetryWaitMs?: number;
   /** Governance hooks from openGovernance (which opens the audit log). Default: none audited. */
   readonly governance?: Governance;
+  /** More hooks, after governance's and before the request log (activity, metrics, tests). */
+  readonly hooks?: readonly PipelineHook[];
 }
 
 export interface SwapgateApp {
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps): SwapgateApp {
     config,
     supervisor,
     logger,
-    hooks: [...governance.hooks, createRequestLogHook(logger)],
+    hooks: [...governance.hooks, ...(deps.hooks ?? []), createRequestLogHook(logger)],
     now,
     upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 0,
     loadingDotIntervalMs: deps.loadingDotIntervalMs ?? 1000,

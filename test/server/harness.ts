@@ -13,7 +13,7 @@ export interface HarnessOptions {
   readonly models: ModelConfig[];
   readonly config?: Partial<Config>;
   readonly stub?: Readonly<Record<string, StubModelOptions>>;
-  readonly app?: Partial<Pick<AppDeps, 'upstreamTimeoutMs' | 'loadingDotIntervalMs' | 'refusedRetryWaitMs' | 'now'>>;
+  readonly app?: Partial<Pick<AppDeps, 'upstreamTimeoutMs' | 'loadingDotIntervalMs' | 'refusedRetryWaitMs' | 'now' | 'hooks'>>;
   readonly hub?: LogHub;
 }
 
