@@ -3,9 +3,12 @@
 // daemon validates configs without loading or compiling ajv at run time (ajv and its compiled
 // schema cost ~10 MB of the daemon's RSS). `npm run build` runs this before tsc; the output is
 // committed so tests and `tsc` work on a fresh checkout, and rewritten only when it changes.
-// Usage: node scripts/generate-config-validator.mjs
+// Usage: node scripts/generate-config-validator.mjs            (npm run generate; also part of npm run build)
+//        node scripts/generate-config-validator.mjs --check    (npm run check:generated: exit 1 when the
+//        committed file differs from what the schema generates, writing nothing)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
@@ -51,6 +54,14 @@ function generate() {
   return `${HEADER}${[...helpers.values()].join('\n')}\n${code.trimEnd()}\n${FOOTER}`;
 }
 
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== '--check');
+if (unknown.length > 0) {
+  process.stderr.write(`unknown argument(s): ${unknown.join(' ')}\nusage: node scripts/generate-config-validator.mjs [--check]\n`);
+  process.exit(2);
+}
+const checkOnly = args.includes('--check');
+
 const text = generate();
 let previous = null;
 try {
@@ -58,7 +69,15 @@ try {
 } catch (error) {
   if (error.code !== 'ENOENT') throw error;
 }
-if (text !== previous) {
+if (checkOnly) {
+  if (text !== previous) {
+    const shown = relative(process.cwd(), OUT_PATH);
+    const why = previous === null ? 'is missing' : 'is stale: it differs from what config-schema.json generates';
+    process.stderr.write(`${shown} ${why}.\nRun npm run generate and commit the result.\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${relative(process.cwd(), OUT_PATH)} is up to date with config-schema.json\n`);
+} else if (text !== previous) {
   writeFileSync(OUT_PATH, text);
   process.stderr.write(`wrote ${OUT_PATH}\n`);
 }

@@ -8,6 +8,9 @@ import type { SwapgateError } from '../shared/errors.js';
 import type { PolicyDecision } from '../shared/policy-decision.js';
 import type { Target } from './model-resolver.js';
 
+// Part of the contract: a model call names its target.
+export type { Target };
+
 export type JsonObject = Record<string, unknown>;
 
 /** Who may call a route, declared next to its path. */

@@ -1,23 +1,20 @@
 // Runs the built daemon (`node dist/main.js`) as a real child process on a real port and exposes
 // what it reports, so end-to-end tests wait on facts: the "listen" log line, other log lines,
-// GET /running, process exits. stopAllDaemons() (for afterEach) kills every daemon and every
-// upstream process group they were seen to start, even when a test failed half-way.
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+// GET /running, process exits. stopAllDaemons() (for afterEach, in daemon-cleanup.ts) kills every
+// daemon and every upstream process group they were seen to start, even when a test failed half-way.
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isPidAlive } from '../../src/process/process-liveness.js';
-import { waitFor } from './wait-for.js';
+import { CLEANUP_KILL_WAIT_MS, listChildren, readCmdline, registerForCleanup, type Tracked } from './daemon-cleanup.js';
+import { DIST_MAIN } from './run-swapgate.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const DIST_MAIN = join(REPO_ROOT, 'dist', 'main.js');
+export { readStateEntries, stopAllDaemons } from './daemon-cleanup.js';
+export { DIST_MAIN, REPO_ROOT, runSwapgate, type CliResult } from './run-swapgate.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 /** Longer than the daemon's 30 s shutdown grace, so a stuck drain shows up as its own failure. */
 const DEFAULT_STOP_TIMEOUT_MS = 40_000;
-const CLEANUP_KILL_WAIT_MS = 10_000;
 
 export interface DaemonExit {
   readonly exitCode: number | null;
@@ -93,48 +90,6 @@ export interface Daemon {
   kill(): Promise<DaemonExit>;
 }
 
-interface Tracked {
-  /** /proc/<pid>/cmdline when first seen, so cleanup never kills a recycled pid. */
-  readonly cmdline: string | null;
-}
-
-interface Owned {
-  readonly daemon: Daemon;
-  readonly tracked: Map<number, Tracked>;
-  readonly tempDirs: string[];
-}
-
-const owned = new Set<Owned>();
-
-function readCmdline(pid: number): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return null; // gone already (or no /proc): nothing to compare against later
-  }
-}
-
-/** Pids whose parent is `pid` (upstream leaders are direct children of the daemon). */
-function listChildren(pid: number): number[] {
-  const children: number[] = [];
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return children; // no /proc: cleanup falls back to /running and the state file
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) children.push(Number(name));
-    } catch {
-      // exited while we were looking: not a child to clean up
-    }
-  }
-  return children;
-}
 
 function collectLines(stream: NodeJS.ReadableStream, into: string[], onLine: () => void): void {
   let pending = '';
@@ -306,8 +261,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
     },
     kill: () => daemon.stop('SIGKILL', CLEANUP_KILL_WAIT_MS),
   };
-  const entry: Owned = { daemon, tracked, tempDirs };
-  owned.add(entry);
+  registerForCleanup(daemon, tracked, tempDirs);
 
   // The daemon logs {"listen":"HOST:PORT", ...} once it accepts connections (port 0 resolved).
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
@@ -319,80 +273,3 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
   return daemon;
 }
 
-/** Entries of every swapgate state file in dir (what a daemon started and has not seen exit). */
-export async function readStateEntries(dir: string): Promise<Array<{ pid: number; pgid: number; argv: string[] }>> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return []; // no state dir yet: nothing was ever started
-  }
-  const entries: Array<{ pid: number; pgid: number; argv: string[] }> = [];
-  for (const name of names.filter((n) => /^swapgate-.*\.json$/.test(n))) {
-    try {
-      const data = JSON.parse(await readFile(join(dir, name), 'utf8')) as { entries?: Array<{ pid: number; pgid: number; argv: string[] }> };
-      entries.push(...(data.entries ?? []));
-    } catch {
-      // a half-written file from a killed daemon: the pids seen in /running still get cleaned up
-    }
-  }
-  return entries;
-}
-
-function killPidAndGroup(pid: number): void {
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, 'SIGKILL');
-    } catch {
-      // ESRCH: already gone (or not a group leader), which is what we want
-    }
-  }
-}
-
-/** For afterEach: SIGKILLs every daemon and every upstream group they started; removes temp dirs. */
-export async function stopAllDaemons(): Promise<void> {
-  const all = [...owned];
-  owned.clear();
-  await Promise.all(all.map(({ daemon }) => (daemon.isRunning() ? daemon.kill() : daemon.exited)));
-  const leftovers: number[] = [];
-  for (const { daemon, tracked, tempDirs } of all) {
-    for (const entry of await readStateEntries(daemon.stateDir)) {
-      if (!tracked.has(entry.pid)) tracked.set(entry.pid, { cmdline: `${entry.argv.join('\0')}\0` });
-    }
-    for (const [pid, { cmdline }] of tracked) {
-      if (!isPidAlive(pid)) continue;
-      if (cmdline !== null && readCmdline(pid) !== cmdline) continue; // recycled pid: not ours
-      killPidAndGroup(pid);
-      leftovers.push(pid);
-    }
-    await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-  }
-  await waitFor(() => leftovers.every((pid) => !isPidAlive(pid)), {
-    timeoutMs: CLEANUP_KILL_WAIT_MS,
-    what: `leftover upstream pids ${leftovers.join(', ')} to die`,
-  });
-}
-
-export interface CliResult {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node dist/main.js ...args` to completion (validate, audit verify, --help, --version). */
-export function runSwapgate(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [DIST_MAIN, ...args],
-      { cwd: options.cwd ?? REPO_ROOT, timeout: options.timeoutMs ?? 20_000 },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== 'number') {
-          reject(new Error(`swapgate ${args.join(' ')} did not exit normally: ${error.message}\nstderr:\n${stderr}`));
-          return;
-        }
-        resolve({ exitCode: error === null ? 0 : (error.code as number), stdout, stderr });
-      },
-    );
-  });
-}
