@@ -2,7 +2,7 @@
 // asking to see the response), answer from the cache, or refuse — a policy refusal is on
 // record (its audit on disk) before the client hears about it.
 import type { Exchange } from './exchange.js';
-import { renderError } from './error-mapper.js';
+import { renderError, sendError } from './error-mapper.js';
 import type { ModelAdmission } from './hook-chain.js';
 import type { BodyKind, JsonObject, StoredResponse } from './hooks.js';
 import type { Target } from './model-resolver.js';
@@ -11,7 +11,7 @@ import { writeHeadWith } from './transformed-response.js';
 
 export type Admitted = Extract<ModelAdmission, { kind: 'pass' }>;
 
-/** null when the request was answered (from the cache); throws a refusal. */
+/** null when the request was answered (from the cache, or a flushed refusal); throws any other refusal. */
 export async function admitModel(
   ctx: PipelineContext,
   exchange: Exchange,
@@ -25,11 +25,12 @@ export async function admitModel(
     writeStored(exchange, admission.response);
     return null;
   }
-  if (admission.flush === true) {
-    const rendered = renderError(admission.error);
-    await exchange.finishNow(rendered.status, rendered.bytes);
-  }
-  throw admission.error;
+  if (admission.flush !== true) throw admission.error;
+  // On record (its audit on disk) before the client hears about it.
+  const rendered = renderError(admission.error);
+  await exchange.finishNow(rendered.status, rendered.bytes);
+  sendError(exchange, rendered);
+  return null;
 }
 
 function writeStored(exchange: Exchange, response: StoredResponse): void {

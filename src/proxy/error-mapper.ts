@@ -19,14 +19,15 @@ export function getErrorHeaders(error: SwapgateError): Record<string, string> {
   return headers;
 }
 
-/** An error answer, rendered once (its length goes into the record of a flushed refusal). */
+/** An error answer as it will be sent (a flushed refusal is recorded with its length first). */
 export interface RenderedError {
+  readonly error: SwapgateError;
   readonly status: number;
   readonly body: string;
   readonly bytes: number;
 }
 
-export function renderError(thrown: unknown): RenderedError & { readonly error: SwapgateError } {
+export function renderError(thrown: unknown): RenderedError {
   const error = toSwapgateError(thrown);
   const body = formatErrorBody(error);
   return { error, status: error.status, body, bytes: Buffer.byteLength(body) };
@@ -39,7 +40,13 @@ export function writeError(exchange: Exchange, thrown: unknown): void {
     return;
   }
   if (out.destroyed || out.writableEnded) return;
-  const rendered = renderError(thrown);
+  sendError(exchange, renderError(thrown));
+}
+
+/** Sends an error already rendered (unless the response is over or under way). */
+export function sendError(exchange: Exchange, rendered: RenderedError): void {
+  const out = exchange.outgoing;
+  if (out.headersSent || out.destroyed || out.writableEnded) return;
   const headers: OutgoingHttpHeaders = { ...exchange.responseHeaders, ...getErrorHeaders(rendered.error) };
   headers['content-length'] = rendered.bytes;
   exchange.bytes = rendered.bytes;

@@ -149,11 +149,6 @@ function onResponseClose(this: TaggedResponse): void {
   exchange.closed();
 }
 
-/** The exchange of a response, while it is open. */
-export function getExchange(outgoing: ServerResponse): Exchange | null {
-  return (outgoing as TaggedResponse)[TAG] ?? null;
-}
-
 const CONNECTION_ABORT = Symbol('swapgate.connectionAbort');
 type TaggedSocket = Socket & { [CONNECTION_ABORT]?: AbortController };
 

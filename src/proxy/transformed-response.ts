@@ -4,7 +4,7 @@
 // A transform that holds the head (a JSON answer inspected as a whole) delays the head to end().
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Exchange } from './exchange.js';
-import { renderError, writeError } from './error-mapper.js';
+import { renderError, sendError, writeError } from './error-mapper.js';
 import type { Note, ResponseHead, ResponseTransform, ResponseWrapper, TransformEnd } from './hooks.js';
 import { brokenOffError } from './proxy-errors.js';
 
@@ -56,8 +56,7 @@ export class TransformedResponse {
       else if (!result.flush) writeError(exchange, result.error);
       else {
         const rendered = renderError(result.error);
-        const error = result.error;
-        void exchange.finishNow(rendered.status, rendered.bytes).then(() => writeError(exchange, error));
+        void exchange.finishNow(rendered.status, rendered.bytes).then(() => sendError(exchange, rendered));
       }
       return true;
     }
