@@ -63,7 +63,7 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
   let current: Generation = await buildGeneration(config, deps);
 
   const server: RunningServer = await startServer(
-    { fetch: (request, env) => current.app.app.fetch(request, env) },
+    { fetch: (request, env) => current.app.fetch(request, env), serveDirect: (incoming, outgoing) => current.app.serveDirect(incoming, outgoing) },
     { host: command.host, port: command.port },
   );
   logger.info(

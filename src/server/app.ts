@@ -1,9 +1,10 @@
 // Wires hono routes to handlers: the exchange opener (with CORS) first, then every route of the
 // table behind its declared auth, one onError and one notFound, both through the proxy's error
 // mapper. The request path itself lives in ../proxy.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono } from 'hono';
+import { Hono, type Handler } from 'hono';
 import type { Config } from '../config/types.js';
 import { createGovernance, type Governance } from '../governance/create-governance.js';
 import { createRequestLogHook } from '../governance/request-log-hook.js';
@@ -15,11 +16,12 @@ import { routeNotFound } from '../proxy/proxy-errors.js';
 import type { LogHub } from '../shared/log-hub.js';
 import type { Logger } from '../shared/logger.js';
 import type { Supervisor } from '../supervisor/types.js';
-import type { AppEnv } from './app-env.js';
+import type { AppEnv, NodeBindings } from './app-env.js';
 import { createCors } from './cors.js';
-import { createOpenExchange } from './open-exchange.js';
-import { withAuth } from './route-auth.js';
-import type { RouteDecl } from './route-table.js';
+import { createDirectRoutes } from './direct-routes.js';
+import { createExchangeMiddleware, createExchangeOpener } from './open-exchange.js';
+import { admitRoute, getRouteRule } from './route-auth.js';
+import type { ProxiedRoute, RouteDecl } from './route-table.js';
 import { getLogRoutes } from './routes/log-routes.js';
 import { getModelRoutes } from './routes/model-routes.js';
 import { getProxyRoutes } from './routes/proxy-routes.js';
@@ -46,6 +48,9 @@ export interface AppDeps {
 
 export interface SwapgateApp {
   readonly app: Hono<AppEnv>;
+  /** What the server serves: hono's fetch, and the proxied routes served directly. */
+  fetch(request: Request, env: NodeBindings): Response | Promise<Response>;
+  serveDirect(incoming: IncomingMessage, outgoing: ServerResponse): boolean;
   readonly resolver: ModelResolver;
   /** Every declared route, with its auth rule. */
   readonly routes: readonly RouteDecl[];
@@ -71,16 +76,19 @@ export function createApp(deps: AppDeps): SwapgateApp {
     refusedRetryWaitMs: deps.refusedRetryWaitMs ?? 2000,
   });
   const { resolver, hooks } = pipeline;
+  const proxied = getProxyRoutes();
   const routes: RouteDecl[] = [
-    ...getProxyRoutes(pipeline),
+    ...proxied,
     ...getModelRoutes({ config, supervisor, resolver }),
     ...getLogRoutes({ hub, resolver }),
     ...getUiRoutes({ config, supervisor, hub }),
   ];
 
+  const cors = createCors({ origins: config.corsOrigins });
+  const open = createExchangeOpener(hooks, cors);
   const app = new Hono<AppEnv>();
-  app.use(createOpenExchange(hooks, createCors({ origins: config.corsOrigins })));
-  for (const route of routes) app.on(route.method, route.path, withAuth(route, hooks));
+  app.use(createExchangeMiddleware(open, cors));
+  for (const route of routes) app.on(route.method, route.path, toHandler(route, pipeline));
   app.onError((thrown, c) => {
     const error = toSwapgateError(thrown);
     const exchange = c.get('exchange');
@@ -92,9 +100,37 @@ export function createApp(deps: AppDeps): SwapgateApp {
   const unknownRoute: RouteRule = Object.freeze({ auth: 'key', admin: null });
   app.notFound((c) => {
     const exchange = c.get('exchange');
-    exchange.route = unknownRoute;
-    writeError(exchange, hooks.admitCaller(exchange)?.error ?? routeNotFound(c.req.method, c.req.path));
+    writeError(exchange, admitRoute(exchange, unknownRoute, hooks)?.error ?? routeNotFound(c.req.method, c.req.path));
     return RESPONSE_ALREADY_SENT;
   });
-  return { app, resolver, routes, close: () => pipeline.close() };
+  return {
+    app,
+    fetch: (request, env) => app.fetch(request, env),
+    serveDirect: createDirectRoutes(proxied, open, pipeline),
+    resolver,
+    routes,
+    close: () => pipeline.close(),
+  };
+}
+
+/** The hono handler of a route, behind its declared auth. */
+function toHandler(route: RouteDecl, pipeline: Pipeline): Handler<AppEnv> {
+  const rule = getRouteRule(route);
+  const { hooks } = pipeline;
+  if ('proxy' in route) {
+    const reader = (route as ProxiedRoute).proxy;
+    return async function proxied(c) {
+      const exchange = c.get('exchange');
+      const refusal = admitRoute(exchange, rule, hooks);
+      if (refusal !== null) writeError(exchange, refusal.error);
+      else await pipeline.run(reader, exchange);
+      return RESPONSE_ALREADY_SENT;
+    };
+  }
+  const handle = route.handle;
+  return function handled(c, next) {
+    const refusal = admitRoute(c.get('exchange'), rule, hooks);
+    if (refusal !== null) throw refusal.error;
+    return handle(c, next);
+  };
 }

@@ -1,6 +1,5 @@
 // CORS: answers preflights (before auth runs) and marks allowed origins on every response.
-// A policy object rather than middleware: the request context applies it, which saves the hot
-// path one middleware hop.
+// A policy object rather than middleware: the exchange opener applies it, on both ways in.
 import type { Exchange } from '../proxy/exchange.js';
 import { getHeader } from '../proxy/get-header.js';
 import type { AppContext } from './app-env.js';
@@ -11,8 +10,10 @@ export interface CorsOptions {
 }
 
 export interface CorsPolicy {
-  /** Adds the CORS response headers to the exchange; returns the answer to a preflight, else null. */
-  apply(c: AppContext, exchange: Exchange): Response | null;
+  /** Marks an allowed origin's request: its response carries the CORS headers (preflights excepted). */
+  decorate(exchange: Exchange): void;
+  /** The answer to a preflight, else null. */
+  preflight(c: AppContext, exchange: Exchange): Response | null;
 }
 
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -34,30 +35,27 @@ export function createCors(options: CorsOptions): CorsPolicy | null {
   const allowed = new Set(options.origins);
 
   return {
-    apply(c, exchange) {
+    decorate(exchange) {
       const origin = getHeader(exchange.headers, 'origin');
-      if (origin === undefined) return null;
-      const permitted = anyOrigin || allowed.has(origin);
-      const allowOrigin = anyOrigin ? '*' : origin;
-      if (isPreflight(c.req.method, exchange.headers)) {
-        if (!permitted) return c.body(null, 204, { vary: 'Origin' });
-        const requested = getHeader(exchange.headers, 'access-control-request-headers');
-        const extra = requested === undefined ? [] : requested.toLowerCase().split(',').map((h) => h.trim()).filter(Boolean);
-        return c.body(null, 204, {
-          'access-control-allow-origin': allowOrigin,
-          'access-control-allow-methods': ALLOW_METHODS,
-          'access-control-allow-headers': [...new Set([...ALLOW_HEADERS, ...extra])].join(', '),
-          'access-control-max-age': '86400',
-          vary: 'Origin',
-        });
-      }
-      if (permitted) {
-        const headers = exchange.responseHeaders;
-        headers['access-control-allow-origin'] = allowOrigin;
-        headers['access-control-expose-headers'] = 'x-request-id';
-        if (!anyOrigin) headers.vary = 'Origin';
-      }
-      return null;
+      if (origin === undefined || !(anyOrigin || allowed.has(origin)) || isPreflight(exchange.method, exchange.headers)) return;
+      const headers = exchange.responseHeaders;
+      headers['access-control-allow-origin'] = anyOrigin ? '*' : origin;
+      headers['access-control-expose-headers'] = 'x-request-id';
+      if (!anyOrigin) headers.vary = 'Origin';
+    },
+    preflight(c, exchange) {
+      const origin = getHeader(exchange.headers, 'origin');
+      if (origin === undefined || !isPreflight(exchange.method, exchange.headers)) return null;
+      if (!(anyOrigin || allowed.has(origin))) return c.body(null, 204, { vary: 'Origin' });
+      const requested = getHeader(exchange.headers, 'access-control-request-headers');
+      const extra = requested === undefined ? [] : requested.toLowerCase().split(',').map((h) => h.trim()).filter(Boolean);
+      return c.body(null, 204, {
+        'access-control-allow-origin': anyOrigin ? '*' : origin,
+        'access-control-allow-methods': ALLOW_METHODS,
+        'access-control-allow-headers': [...new Set([...ALLOW_HEADERS, ...extra])].join(', '),
+        'access-control-max-age': '86400',
+        vary: 'Origin',
+      });
     },
   };
 }

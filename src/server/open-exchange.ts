@@ -1,6 +1,8 @@
-// First middleware: opens the request's Exchange (id, facts, the close listener that finishes
-// its record), answers CORS preflights, and puts the per-request headers (X-Request-ID, CORS,
-// rate limits) on responses hono writes. Proxied responses carry them in the head they write.
+// Opens each request's Exchange (id, facts, the close listener that finishes its record) with
+// the CORS headers for its origin, for both ways in: the direct proxied routes and hono's
+// middleware, which also answers CORS preflights and puts the per-request headers (X-Request-ID,
+// CORS, rate limits) on the responses hono writes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Exchange, type ExchangeFinisher } from '../proxy/exchange.js';
@@ -9,16 +11,25 @@ import { createRequestIdGenerator, sanitizeRequestId } from '../proxy/request-id
 import type { AppEnv } from './app-env.js';
 import type { CorsPolicy } from './cors.js';
 
-export function createOpenExchange(finisher: ExchangeFinisher, cors: CorsPolicy | null): MiddlewareHandler<AppEnv> {
+export type OpenExchange = (incoming: IncomingMessage, outgoing: ServerResponse, path: string) => Exchange;
+
+export function createExchangeOpener(finisher: ExchangeFinisher, cors: CorsPolicy | null): OpenExchange {
   const nextId = createRequestIdGenerator();
-  const { now } = finisher;
-  return async function openExchange(c, next) {
-    const startedAt = now();
-    const { incoming, outgoing } = c.env;
+  return function openExchange(incoming, outgoing, path) {
+    const startedAt = finisher.now();
     const id = sanitizeRequestId(getHeader(incoming.headers, 'x-request-id')) ?? nextId();
-    const exchange = new Exchange(id, c.req.path, startedAt, incoming, outgoing, finisher);
+    const exchange = new Exchange(id, path, startedAt, incoming, outgoing, finisher);
+    cors?.decorate(exchange);
+    return exchange;
+  };
+}
+
+export function createExchangeMiddleware(open: OpenExchange, cors: CorsPolicy | null): MiddlewareHandler<AppEnv> {
+  return async function exchangeMiddleware(c, next) {
+    const { incoming, outgoing } = c.env;
+    const exchange = open(incoming, outgoing, c.req.path);
     c.set('exchange', exchange);
-    const preflight = cors?.apply(c, exchange) ?? null;
+    const preflight = cors?.preflight(c, exchange) ?? null;
     if (preflight !== null) c.res = preflight;
     else await next();
     if (c.res === RESPONSE_ALREADY_SENT || outgoing.headersSent) return;

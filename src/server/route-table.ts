@@ -3,16 +3,29 @@
 // is enforced by one wrapper (route-auth.ts); a route without one cannot be declared.
 import type { Handler } from 'hono';
 import type { AdminAction, RouteAuth } from '../proxy/hooks.js';
+import type { BodyReader } from '../proxy/pipeline.js';
 import type { AppEnv } from './app-env.js';
 
-export interface RouteDecl {
+interface RouteBase {
   readonly method: 'GET' | 'POST' | 'ALL';
+  /** Exact, or a prefix ending in "/*". */
   readonly path: string;
   readonly auth: RouteAuth;
+}
+
+/** A route hono serves (management, logs, the UI). */
+export interface HandledRoute extends RouteBase {
   /** Recorded by the audit log as this management action. */
   readonly admin?: AdminAction;
   readonly handle: Handler<AppEnv>;
 }
+
+/** A route the proxy pipeline serves, reading the body as `proxy` says. */
+export interface ProxiedRoute extends RouteBase {
+  readonly proxy: BodyReader;
+}
+
+export type RouteDecl = HandledRoute | ProxiedRoute;
 
 /** The JSON-body inference routes: the model is the body's "model". */
 export const JSON_MODEL_ROUTES = [

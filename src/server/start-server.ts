@@ -1,13 +1,17 @@
-// Listens with @hono/node-server. close() stops accepting, lets requests in flight finish for
-// up to graceMs, then cuts whatever is left (long log streams, stuck upstreams).
+// Listens with node:http: the proxied routes go straight to the pipeline (serveDirect), every
+// other request through @hono/node-server to the hono app. close() stops accepting, lets
+// requests in flight finish for up to graceMs, then cuts whatever is left (long log streams,
+// stuck upstreams).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { NodeBindings } from './app-env.js';
 
-/** A Hono app, or anything with its fetch (e.g. one that forwards to the current generation). */
+/** What a server serves (a SwapgateApp, or one that forwards to the current generation's). */
 export interface FetchApp {
   fetch(request: Request, env: NodeBindings): Response | Promise<Response>;
+  /** Takes the request when it is one of the proxied routes; false hands it to fetch. */
+  serveDirect?(incoming: IncomingMessage, outgoing: ServerResponse): boolean;
 }
 
 export interface ServerOptions {
@@ -27,10 +31,10 @@ export interface RunningServer {
 export async function startServer(app: FetchApp, options: ServerOptions): Promise<RunningServer> {
   let current = app;
   // Bodies are read (or deliberately left) by the routes themselves.
-  const server = createAdaptorServer({
-    fetch: (request, env) => current.fetch(request, env as NodeBindings),
-    autoCleanupIncoming: false,
-  }) as Server;
+  const viaHono = getRequestListener((request, env) => current.fetch(request, env as NodeBindings), { autoCleanupIncoming: false });
+  const server = createServer((incoming, outgoing) => {
+    if (current.serveDirect?.(incoming, outgoing) !== true) void viaHono(incoming, outgoing);
+  });
   // Clients (and UIs polling /running) keep connections open between requests.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -56,7 +56,7 @@ export async function startGoverned(options: GovernedHarnessOptions): Promise<Go
   const now = options.now ?? (() => performance.now());
   const governance = await openGovernance(config, { logger, now });
   const swapgate = createApp({ config, supervisor: stub, logger, hub, governance, now });
-  const server = await startServer(swapgate.app, { host: '127.0.0.1', port: 0 });
+  const server = await startServer(swapgate, { host: '127.0.0.1', port: 0 });
   // The writer creates the file on open; a missing one (no audit configured) reads as empty.
   const auditText = async (): Promise<string> => (audit === null ? '' : readFile(audit.path, 'utf8'));
   return {

@@ -42,7 +42,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const logger = createLogger({ level: 'debug', toStdout: false, hub, destination: { write: (line: string) => void rawLogs.push(line) } });
   const stub = new StubSupervisor(config, options.stub ?? {}, hub);
   const swapgate = createApp({ config, supervisor: stub, logger, hub, ...options.app });
-  const server = await startServer(swapgate.app, { host: '127.0.0.1', port: 0 });
+  const server = await startServer(swapgate, { host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${server.port}`;
   const logs = (): Record<string, unknown>[] => rawLogs.map((line) => JSON.parse(line) as Record<string, unknown>);
   return {

@@ -40,7 +40,7 @@ describe('route table', () => {
       'POST /api/models/unload',
       'POST /api/models/unload/*',
     ]);
-    const audited = swapgate.routes.filter((r) => r.admin !== undefined).map((r) => [r.path, r.admin]);
+    const audited = swapgate.routes.flatMap((r) => ('admin' in r && r.admin !== undefined ? [[r.path, r.admin]] : []));
     expect(audited).toEqual([
       ['/api/models/unload', 'unload_all'],
       ['/api/models/unload/*', 'unload'],

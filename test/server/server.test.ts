@@ -42,7 +42,7 @@ describe('startServer', () => {
   it('close() ends open streams instead of waiting for them', async () => {
     const h = await startHarness({ models: [] });
     harnesses.push(h);
-    const server = await startServer(h.swapgate.app, { host: '127.0.0.1', port: 0 });
+    const server = await startServer(h.swapgate, { host: '127.0.0.1', port: 0 });
     const res = await fetch(`http://127.0.0.1:${server.port}/logs/stream`);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await server.close();

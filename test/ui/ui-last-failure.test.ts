@@ -33,7 +33,7 @@ async function startDaemonInProcess(marker: string): Promise<{ supervisor: Super
   const swapgate = createApp({ config, supervisor, logger, hub });
   cleanups.push(() => supervisor.shutdown({ graceMs: 0, force: true }));
   cleanups.push(() => swapgate.close());
-  const server = await startServer(swapgate.app, { host: '127.0.0.1', port: 0 });
+  const server = await startServer(swapgate, { host: '127.0.0.1', port: 0 });
   cleanups.push(() => server.close());
   // A fresh GET /ui/events, as a tab opened now would make: its first line, then hang up.
   const snapshot = async (): Promise<UiModel[]> => {
