@@ -34,9 +34,13 @@ export async function runLoad({ url, body, connections, amount, timeoutSec = 30,
   };
 }
 
+// Numbered across every load run of the process, so a later round never resends an earlier
+// round's "new" turns (which the daemon's text memo would then recognise).
+let nextBodyNumber = 0;
+
 function numberBody(template) {
-  let next = 0;
-  return (request) => ({ ...request, body: template.replace('[<id>]', `${next++}`) });
+  const [head, tail] = template.split('[<id>]');
+  return (request) => ({ ...request, body: `${head}${nextBodyNumber++}${tail}` });
 }
 
 // Throws when a load run saw errors: a figure over failed requests would be meaningless.

@@ -35,40 +35,49 @@ export function hashText(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
-function toDecisionFields(d: PolicyDecision): RecordFields {
-  return {
-    policy_id: d.policyId,
-    rule_index: d.ruleIndex,
-    rule_type: d.ruleType,
-    action: d.action,
-    direction: d.direction,
-    matches: d.matches,
-    ...(d.byPattern ? { by_pattern: d.byPattern } : {}),
-  };
+const str = (value: string | null | undefined): string => (value === null || value === undefined ? 'null' : JSON.stringify(value));
+const num = (value: number | null | undefined): string => (value === null || value === undefined || !Number.isFinite(value) ? 'null' : String(value));
+
+function renderDecision(d: PolicyDecision): string {
+  const byPattern = d.byPattern ? `,"by_pattern":${JSON.stringify(d.byPattern)}` : '';
+  return `{"policy_id":${str(d.policyId)},"rule_index":${num(d.ruleIndex)},"rule_type":${str(d.ruleType)},"action":${str(d.action)},"direction":${str(d.direction)},"matches":${num(d.matches)}${byPattern}}`;
 }
 
-/** Everything of an entry's record after ts and seq. */
-function getEntryBody(entry: AuditEntry): RecordFields {
-  return {
-    event: entry.event ?? 'request',
-    request_id: entry.requestId ?? null,
-    key_name: entry.keyName ?? null,
-    client_ip: entry.clientIp ?? null,
-    model: entry.model ?? null,
-    route: entry.route ?? null,
-    method: entry.method ?? null,
-    status: entry.status ?? null,
-    duration_ms: entry.durationMs ?? null,
-    tokens: entry.tokens ?? { prompt: null, completion: null },
-    policy: (entry.policy ?? []).map(toDecisionFields),
-    cache: entry.cache ?? null,
-    ...(entry.admin ? { admin: { action: entry.admin.action, target: entry.admin.target } } : {}),
-  };
+/** Everything of an entry's record after ts and seq, as JSON text starting with a comma. */
+function renderEntryBody(entry: AuditEntry): string {
+  const { tokens, policy, admin } = entry;
+  const decisions = policy === undefined || policy.length === 0 ? '' : policy.map(renderDecision).join(',');
+  const adminText = admin ? `,"admin":{"action":${str(admin.action)},"target":${str(admin.target)}}` : '';
+  return (
+    `,"event":${str(entry.event ?? 'request')},"request_id":${str(entry.requestId)},"key_name":${str(entry.keyName)}` +
+    `,"client_ip":${str(entry.clientIp)},"model":${str(entry.model)},"route":${str(entry.route)},"method":${str(entry.method)}` +
+    `,"status":${num(entry.status)},"duration_ms":${num(entry.durationMs)}` +
+    `,"tokens":{"prompt":${num(tokens?.prompt)},"completion":${num(tokens?.completion)}}` +
+    `,"policy":[${decisions}],"cache":${str(entry.cache)}${adminText}}`
+  );
+}
+
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/** Date.toISOString() of a millisecond time, with the part up to the second made once per second. */
+export function formatIsoTime(tsMs: number): string {
+  const ms = Math.floor(tsMs);
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    // Years beyond 9999 change the width; leave those to Date itself.
+    if (iso.length !== 24) return new Date(ms).toISOString();
+    isoSecond = second;
+    isoPrefix = iso.slice(0, 20);
+  }
+  const milli = ms - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 /** Records the log writes about itself (retention, recovery). */
 export function getSystemFields(event: 'retention' | 'recovered', tsMs: number, seq: number, detail: RecordFields): RecordFields {
-  return { ts: new Date(tsMs).toISOString(), seq, event, [event]: detail };
+  return { ts: formatIsoTime(tsMs), seq, event, [event]: detail };
 }
 
 /**
@@ -76,8 +85,8 @@ export function getSystemFields(event: 'retention' | 'recovered', tsMs: number, 
  * request's objects; render(seq) is the record's JSON: ts, seq, then the entry's fields.
  */
 export function renderEntry(entry: AuditEntry, tsMs: number): (seq: number) => string {
-  const head = `{"ts":"${new Date(tsMs).toISOString()}","seq":`;
-  const tail = `,${JSON.stringify(getEntryBody(entry)).slice(1)}`;
+  const head = `{"ts":"${formatIsoTime(tsMs)}","seq":`;
+  const tail = renderEntryBody(entry);
   return (seq) => `${head}${seq}${tail}`;
 }
 

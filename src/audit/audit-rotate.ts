@@ -3,6 +3,7 @@
 // and with retention_days segments older than that are deleted by the writer.
 import { readdir, rename, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { formatIsoTime } from './audit-record.js';
 
 export interface AuditSegment {
   readonly path: string;
@@ -15,7 +16,7 @@ export interface AuditSegment {
 const DAY_MS = 86_400_000;
 
 export function formatUtcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return formatIsoTime(ms).slice(0, 10);
 }
 
 function splitActivePath(activePath: string): { dir: string; stem: string; ext: string } {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { RawConfig } from './raw-config.js';
 import type { AuditConfig, CacheConfig, RateLimitConfig } from './types.js';
 
-export const DEFAULT_AUDIT_FLUSH_INTERVAL_MS = 200;
+export const DEFAULT_AUDIT_FLUSH_INTERVAL_MS = 50;
 export const DEFAULT_CACHE_TTL_SEC = 300;
 export const DEFAULT_CACHE_MAX_ENTRIES = 1000;
 

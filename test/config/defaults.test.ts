@@ -251,7 +251,7 @@ describe('peers, api keys and governance', () => {
   test('audit path is relative to the config file; audit, rateLimits and cache defaults', () => {
     const text = yamlOf('models: {}', 'audit:', '  path: ./audit/a.jsonl', 'rateLimits:', '  default: { requestsPerMinute: 60 }', 'cache: { enabled: true }');
     const { config } = loadOk(text, {}, { baseDir: '/etc/swapgate' });
-    expect(config.audit).toEqual({ path: '/etc/swapgate/audit/a.jsonl', immutable: true, retentionDays: 0, logAllAccess: false, flushIntervalMs: 200 });
+    expect(config.audit).toEqual({ path: '/etc/swapgate/audit/a.jsonl', immutable: true, retentionDays: 0, logAllAccess: false, flushIntervalMs: 50 });
     expect(config.rateLimits).toEqual({ defaultRequestsPerMinute: 60 });
     expect(config.cache).toEqual({ enabled: true, ttlMs: 300_000, maxEntries: 1000 });
   });
