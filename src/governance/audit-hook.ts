@@ -17,6 +17,8 @@ export interface AuditHook extends PipelineHook {
 
 function classify(record: FinishedRecord, logAllAccess: boolean): Event | null {
   const { status, inference } = record;
+  // The health check, the UI's page shell and CORS preflights are nobody's access.
+  if (record.route.auth === 'public') return null;
   if (status === 401) return logAllAccess ? 'auth_failure' : null;
   if (!inference && (status === 403 || status === 413 || status === 429)) return logAllAccess ? 'rejected' : null;
   if (status < 400 && record.route.admin !== null) return 'admin';

@@ -86,6 +86,9 @@ describe('audit records', () => {
     expect((await fetch(`${h.url}/v1/models`, { headers: { authorization: `Bearer ${OPS_KEY}`, 'x-request-id': 'audit-list' } })).status).toBe(200);
     const unload = await fetch(`${h.url}/api/models/unload/chat`, { method: 'POST', headers: { authorization: `Bearer ${OPS_KEY}`, 'x-request-id': 'audit-unload' } });
     expect(unload.status).toBe(200);
+    // Before the last record waited for, so theirs (if any) would be in the file by then.
+    expect((await fetch(`${h.url}/health`, { headers: { 'x-request-id': 'audit-health' } })).status).toBe(200);
+    expect((await fetch(`${h.url}/ui/`, { headers: { 'x-request-id': 'audit-shell' } })).status).toBe(200);
     const denied = await fetch(`${h.url}/api/models/unload`, { method: 'POST', headers: { authorization: `Bearer ${TEAM_KEY}`, 'x-request-id': 'audit-denied' } });
     expect(denied.status).toBe(403);
     h.governance.recordAdmin('config_reload', '/etc/swapgate/config.yaml');
@@ -96,6 +99,8 @@ describe('audit records', () => {
     expect(await recordOf('audit-list')).toMatchObject({ event: 'request', key_name: 'ops', route: '/v1/models', status: 200, model: null });
     expect(await recordOf('audit-unload')).toMatchObject({ event: 'admin', key_name: 'ops', admin: { action: 'unload', target: 'chat' } });
     expect(await recordOf('audit-denied')).toMatchObject({ event: 'rejected', key_name: 'team', status: 403 });
+    // The public routes (health check, the page shell) are nobody's access: never recorded.
+    expect((await h.auditRecords()).filter((r) => r.request_id === 'audit-health' || r.request_id === 'audit-shell')).toEqual([]);
     await expect.poll(async () => (await h.auditRecords()).find((r) => r.event === 'admin' && r.request_id === null)).toMatchObject({
       admin: { action: 'config_reload', target: '/etc/swapgate/config.yaml' },
     });
