@@ -24,6 +24,8 @@ export interface AuditEntry {
   readonly tokens?: { readonly prompt: number | null; readonly completion: number | null } | null;
   readonly policy?: readonly PolicyDecision[];
   readonly cache?: 'hit' | 'miss' | null;
+  /** How the request ended (ok, rejected, upstream_error, aborted, client_stalled). */
+  readonly outcome?: string | null;
   /** For admin events: e.g. { action: "unload", target: "llama-8b" }. */
   readonly admin?: { readonly action: string; readonly target: string | null } | null;
 }
@@ -47,13 +49,14 @@ function renderDecision(d: PolicyDecision): string {
 function renderEntryBody(entry: AuditEntry): string {
   const { tokens, policy, admin } = entry;
   const decisions = policy === undefined || policy.length === 0 ? '' : policy.map(renderDecision).join(',');
+  const outcomeText = entry.outcome === undefined ? '' : `,"outcome":${str(entry.outcome)}`;
   const adminText = admin ? `,"admin":{"action":${str(admin.action)},"target":${str(admin.target)}}` : '';
   return (
     `,"event":${str(entry.event ?? 'request')},"request_id":${str(entry.requestId)},"key_name":${str(entry.keyName)}` +
     `,"client_ip":${str(entry.clientIp)},"model":${str(entry.model)},"route":${str(entry.route)},"method":${str(entry.method)}` +
     `,"status":${num(entry.status)},"duration_ms":${num(entry.durationMs)}` +
     `,"tokens":{"prompt":${num(tokens?.prompt)},"completion":${num(tokens?.completion)}}` +
-    `,"policy":[${decisions}],"cache":${str(entry.cache)}${adminText}}`
+    `,"policy":[${decisions}],"cache":${str(entry.cache)}${outcomeText}${adminText}}`
   );
 }
 

@@ -27,6 +27,7 @@ function expected(entry: AuditEntry, tsMs: number, seq: number): string {
       ...(d.byPattern ? { by_pattern: d.byPattern } : {}),
     })),
     cache: entry.cache ?? null,
+    ...(entry.outcome === undefined ? {} : { outcome: entry.outcome }),
     ...(entry.admin ? { admin: { action: entry.admin.action, target: entry.admin.target } } : {}),
   });
 }
@@ -47,6 +48,7 @@ const full: AuditEntry = {
     { policyId: 'q', ruleIndex: 1, ruleType: 'prompt_injection', action: 'monitor', direction: 'response', matches: 0 },
   ],
   cache: 'miss',
+  outcome: 'upstream_error',
   admin: { action: 'unload', target: null },
 };
 

@@ -64,6 +64,7 @@ export function createAuditHook(shared: SharedAuditLog, logger: Logger): AuditHo
         tokens,
         policy,
         cache,
+        outcome: record.outcome,
         admin: event === 'admin' && route.admin !== null ? { action: route.admin, target: record.adminTarget } : null,
       };
       // A block is on disk at once, wherever it happened (a stream cut short by its governor too).

@@ -13,6 +13,7 @@ interface RequestLine {
   bytes: number;
   key_name?: string;
   aborted?: boolean;
+  outcome?: string;
 }
 
 export function createRequestLogHook(logger: Logger): PipelineHook {
@@ -33,6 +34,7 @@ export function createRequestLogHook(logger: Logger): PipelineHook {
       };
       if (record.caller !== null) line.key_name = record.caller.name;
       if (record.aborted) line.aborted = true;
+      if (record.outcome !== 'ok' && record.outcome !== 'rejected') line.outcome = record.outcome;
       logger[level](line, 'request');
     },
   };

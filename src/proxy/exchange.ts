@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { abortedError } from '../shared/errors.js';
-import type { Caller, FinishedRecord, Note, RequestFacts, ResponseTransform, RouteRule } from './hooks.js';
+import type { Caller, FinishedRecord, Note, Outcome, RequestFacts, ResponseTransform, RouteRule } from './hooks.js';
 
 /** Told (once) when the client goes away before the response is complete. */
 export interface ClientGoneListener {
@@ -37,6 +37,8 @@ export class Exchange implements RequestFacts {
   inference = false;
   /** Response body bytes the client was sent. */
   bytes = 0;
+  /** Set by whoever saw the request fail (the forwarder, a stall deadline); else derived at the end. */
+  outcome: Outcome | null = null;
   /** The active response transforms, asked for their notes when the exchange ends early. */
   transforms: readonly ResponseTransform[] | null = null;
   private notes: Note[] | null = null;
@@ -132,6 +134,7 @@ export class Exchange implements RequestFacts {
       inference: this.inference,
       status,
       aborted,
+      outcome: this.outcome ?? (aborted ? 'aborted' : status >= 500 ? 'upstream_error' : status >= 400 ? 'rejected' : 'ok'),
       durationMs: Math.round((this.finisher.now() - this.startedAt) * 1000) / 1000,
       bytes,
       notes: this.notes ?? NO_NOTES,

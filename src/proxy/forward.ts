@@ -229,6 +229,7 @@ class Forwarding implements ClientGoneListener {
     if (destroyUpstream) this.current?.destroy();
     if (!this.settled) return this.settle(error);
     // The client already has a head (or a held one waits): all that is left is to cut it short.
+    this.exchange.outcome ??= 'upstream_error';
     this.spec.log.warn({ reqId: this.exchange.id, code: error.code, model: this.spec.label, err: error.cause ?? error }, error.message);
     this.stopPipe();
     if (this.transformed !== null) this.transformed.breakOff();

@@ -124,6 +124,13 @@ export type Decision =
 
 export const PASS: Decision = Object.freeze({ kind: 'pass' });
 
+/**
+ * How a request ended: ok (2xx/3xx, complete), rejected (answered 4xx by swapgate or the
+ * upstream), upstream_error (the upstream failed: 5xx, refused, died mid-stream), aborted (the
+ * client left first), client_stalled (the client stopped reading and was cut off).
+ */
+export type Outcome = 'ok' | 'rejected' | 'upstream_error' | 'aborted' | 'client_stalled';
+
 /** One request as it ended: what the request log, the audit log and metrics are made of. */
 export interface FinishedRecord {
   readonly facts: RequestFacts;
@@ -139,6 +146,7 @@ export interface FinishedRecord {
   readonly status: number;
   /** The client left before the response was complete. */
   readonly aborted: boolean;
+  readonly outcome: Outcome;
   readonly durationMs: number;
   /** Response body bytes the client was sent. */
   readonly bytes: number;

@@ -10,6 +10,8 @@ import { brokenOffError } from './proxy-errors.js';
 
 export class TransformedResponse {
   private held: { status: number; headers: OutgoingHttpHeaders } | null = null;
+  /** False when the client already has a head (a loading-state stream continues). */
+  private sendsHead = true;
   private over = false;
 
   constructor(
@@ -27,6 +29,7 @@ export class TransformedResponse {
 
   /** head: false when the client already has one (a loading-state stream). */
   writeHead(status: number, headers: OutgoingHttpHeaders, sendHead: boolean): void {
+    this.sendsHead = sendHead;
     if (this.transforms.some((t) => t.changesLength)) delete headers['content-length'];
     if (this.holdsHead) this.held = { status, headers };
     else if (sendHead) writeHeadWith(this.exchange, status, headers);
@@ -52,7 +55,7 @@ export class TransformedResponse {
     this.exchange.addNotes(result.notes);
     const { exchange } = this;
     if (result.error !== null) {
-      if (this.held === null) exchange.outgoing.destroy();
+      if (this.held === null || !this.sendsHead) exchange.outgoing.destroy();
       else if (!result.flush) writeError(exchange, result.error);
       else {
         const rendered = renderError(result.error);
@@ -61,7 +64,7 @@ export class TransformedResponse {
       return true;
     }
     const body = result.chunks.length === 1 ? (result.chunks[0] as Buffer) : Buffer.concat(result.chunks);
-    if (this.held !== null) {
+    if (this.held !== null && this.sendsHead) {
       this.held.headers['content-length'] = body.length;
       writeHeadWith(exchange, this.held.status, this.held.headers);
     }
@@ -74,7 +77,7 @@ export class TransformedResponse {
   breakOff(): void {
     if (this.over) return;
     this.over = true;
-    if (this.held !== null && !this.exchange.outgoing.headersSent) writeError(this.exchange, brokenOffError());
+    if (this.held !== null && this.sendsHead) writeError(this.exchange, brokenOffError());
     else this.exchange.outgoing.destroy();
   }
 

@@ -56,7 +56,7 @@ describe('audit records', () => {
     await res.text();
     const record = await recordOf('audit-1');
     expect(Object.keys(record)).toEqual([
-      'ts', 'seq', 'event', 'request_id', 'key_name', 'client_ip', 'model', 'route', 'method', 'status', 'duration_ms', 'tokens', 'policy', 'cache', 'prev_hash', 'hash',
+      'ts', 'seq', 'event', 'request_id', 'key_name', 'client_ip', 'model', 'route', 'method', 'status', 'duration_ms', 'tokens', 'policy', 'cache', 'outcome', 'prev_hash', 'hash',
     ]);
     expect(record).toMatchObject({
       event: 'request',

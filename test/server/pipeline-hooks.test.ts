@@ -69,7 +69,7 @@ const recordOf = (id: string): Promise<FinishedRecord> =>
 describe('pipeline hooks', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ models: [makeModel('echo'), makeModel('chat')], stub: { echo: { basePath: '/echo' } }, app: { hooks: [probe, broken] } });
+    h = await startHarness({ models: [makeModel('echo'), makeModel('chat'), makeModel('chat2')], stub: { echo: { basePath: '/echo' } }, app: { hooks: [probe, broken] } });
   });
   afterAll(() => h.close());
   beforeEach(() => {
@@ -122,5 +122,21 @@ describe('pipeline hooks', () => {
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
     expect((await recordOf('cut')).status).toBe(200);
     await waitFor(() => h.stub.inFlight('chat') === 0, { what: 'the lease to be released' });
+  });
+
+  it('records how a request ended: the upstream dying mid-stream, the client leaving', async () => {
+    const res = await post(h, { model: 'chat', stream: true, fake_chunks: 200, fake_chunk_delay_ms: 10, messages: [] }, { 'x-request-id': 'died' });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await h.stub.crash('chat');
+    await expect(reader.read().then(async function drain(r): Promise<unknown> { return r.done ? r : drain(await reader.read()); })).rejects.toThrow();
+    expect(await recordOf('died')).toMatchObject({ status: 200, aborted: true, outcome: 'upstream_error' });
+
+    const left = await post(h, { model: 'chat2', stream: true, fake_chunks: 200, fake_chunk_delay_ms: 10, messages: [] }, { 'x-request-id': 'left' });
+    const leftReader = (left.body as ReadableStream<Uint8Array>).getReader();
+    await leftReader.read();
+    await leftReader.cancel();
+    expect(await recordOf('left')).toMatchObject({ status: 200, aborted: true, outcome: 'aborted' });
+    expect(h.requestLine('left')).toMatchObject({ aborted: true, outcome: 'aborted' });
   });
 });
