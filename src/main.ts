@@ -35,6 +35,7 @@ async function validate(configPath: string | null): Promise<number> {
 async function serve(command: Extract<ReturnType<typeof parseCommand>, { kind: 'serve' }>): Promise<void> {
   const handle = await runServe(command, {
     env: process.env,
+    uid: process.getuid?.() ?? null,
     cwd: process.cwd(),
     nodePath: process.execPath,
     writeStdout: (text) => process.stdout.write(text),

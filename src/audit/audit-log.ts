@@ -1,26 +1,35 @@
-// The append-only audit writer. Opened with flag "a" only. Records are queued and written
-// within flushIntervalMs; record(…, { flush: true }) (blocked requests) writes at once and
-// resolves once the line is on disk (fdatasync unless syncOnFlush is false). Records are
-// sealed (seq, prev_hash, hash) when written, so rotation and retention records slot into the
-// chain in order. On open, a half-written last line is isolated on its own line and an
-// event:"recovered" record accounts for it, so the chain stays verifiable.
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// The append-only audit writer. Opened with flag "a" only. Records are group-committed (see
+// commit-queue.ts): with flushIntervalMs 0 the records of one event-loop turn are written with
+// one write at the end of the turn, and record() resolves once that write returned, so a caller
+// can hold a response's last byte until its record is in the file. audit.fsync adds one
+// fdatasync per group; a flush:true record (a blocked request) is synced either way unless
+// syncOnFlush is false. Records are sealed (seq, prev_hash, hash) when written, so rotation and
+// retention records slot into the chain in order. On open, bytes after the last complete record
+// (a write cut short by a crash) are moved to <file>.torn-<time>, the file is truncated back,
+// and an event:"recovered" record naming them continues the chain.
+import { mkdir, open } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { AuditConfig } from '../config/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { createDeferred, type Deferred } from '../shared/deferred.js';
 import { SwapgateError } from '../shared/errors.js';
-import { GENESIS_HASH, getSystemFields, hashText, renderEntry, sealText, type AuditEntry } from './audit-record.js';
-import { formatUtcDate, listAuditSegments, rotateAuditFile, selectExpiredSegments } from './audit-rotate.js';
+import { GENESIS_HASH, getSystemFields, hashText, renderEntry, type AuditEntry } from './audit-record.js';
+import { listAuditSegments } from './audit-rotate.js';
 import { readChainTail, type ChainTail } from './audit-tail.js';
+import { createAuditWriter, type AuditFile, type PendingRecord } from './audit-writer.js';
+import { createCommitQueue } from './commit-queue.js';
+import { moveTornTail } from './move-torn-tail.js';
+
+export type { AuditFile };
 
 export interface AuditLogOptions {
   readonly config: AuditConfig;
   readonly clock?: Clock;
   /** Write failures; an awaited record() rejects with the same error. */
   readonly onError?: (error: SwapgateError) => void;
-  /** fdatasync after a write that contains a flush:true record (default true). */
+  /** fdatasync a group that contains a flush:true record (default true). */
   readonly syncOnFlush?: boolean;
+  /** Opens the file for appending (default: fs open with flag "a"); a seam for tests. */
+  readonly openFile?: (path: string) => Promise<AuditFile>;
 }
 
 export interface AuditWarning {
@@ -28,26 +37,32 @@ export interface AuditWarning {
   readonly message: string;
   readonly skippedLines: number;
   readonly skippedBytes: number;
+  /** Where the torn bytes went. */
+  readonly movedTo: string;
+  /** Byte offset in the audit file where they began. */
+  readonly offset: number;
 }
 
 export interface AuditLog {
+  /**
+   * Queues a record; the promise settles when the record's group was written (and synced, with
+   * audit.fsync or flush:true). Every record of a group gets the same promise object. With
+   * flushIntervalMs > 0 that is up to flushIntervalMs later, unless flush is set.
+   */
   record(entry: AuditEntry, options?: { readonly flush?: boolean }): Promise<void>;
+  /**
+   * record() for a response that waits for its record: the group's promise that settles once
+   * the write returned or failed, and never rejects (failures reach onError only; an audit
+   * failure never fails a request). Also one object per group.
+   */
+  commit(entry: AuditEntry, options?: { readonly flush?: boolean }): Promise<void>;
   /** record() for callers that do not wait: no promise is made; failures reach onError only. */
   append(entry: AuditEntry): void;
-  /** Writes everything queued. */
+  /** Writes everything queued; never rejects. */
   flush(): Promise<void>;
   /** Flushes, then closes the file; later records reject. */
   close(): Promise<void>;
   readonly path: string;
-}
-
-interface Pending {
-  readonly tsMs: number;
-  readonly sync: boolean;
-  /** The record's JSON text (without prev_hash and hash) for its sequence number. */
-  readonly render: (seq: number) => string;
-  /** Absent for append(): nobody waits. */
-  readonly done: Deferred<void> | null;
 }
 
 function auditError(path: string, what: string, cause?: unknown): SwapgateError {
@@ -62,133 +77,77 @@ async function readChainStart(path: string, active: ChainTail): Promise<ChainTai
   return newest ? readChainTail(newest.path) : active;
 }
 
+const openForAppend = (path: string): Promise<AuditFile> => open(path, 'a');
+
 export async function openAuditLog(options: AuditLogOptions): Promise<{ log: AuditLog; warnings: AuditWarning[] }> {
   const { config } = options;
   const path = config.path;
   const clock = options.clock ?? systemClock;
   const onError = options.onError ?? (() => undefined);
-  const syncOnFlush = options.syncOnFlush ?? true;
   await mkdir(dirname(path), { recursive: true });
   const tail = await readChainTail(path);
+  if (tail.validEnd === null) {
+    throw auditError(path, 'no complete record in the last MiB of the file; it is not an audit log swapgate can continue (run `swapgate audit verify`)');
+  }
+  const torn = tail.fragment === null ? null : await moveTornTail(path, tail.validEnd, tail.size, clock.now());
   const start = await readChainStart(path, tail);
-  let seq = start.lastSeq + 1;
-  let prevHash = start.lastLine === null ? GENESIS_HASH : hashText(start.lastLine);
-  let activeDate = formatUtcDate(tail.lastTsMs ?? clock.now());
-  let activeHasRecords = tail.size > 0;
-  let handle: FileHandle = await open(path, 'a');
-  const queue: Pending[] = [];
-  let timer: { cancel(): void } | null = null;
-  let writing: Promise<void> = Promise.resolve();
-  let closed = false;
-
-  const seal = (render: (seq: number) => string): string => {
-    const plain = render(seq);
-    const line = config.immutable ? sealText(plain, prevHash) : plain;
-    seq += 1;
-    prevHash = hashText(line);
-    return line;
-  };
-
-  /** Renames the finished day away, then deletes expired segments, chaining a record for each. */
-  const rotate = async (date: string, tsMs: number, lines: string[]): Promise<void> => {
-    if (activeHasRecords) {
-      await handle.close();
-      await rotateAuditFile(path, activeDate);
-      handle = await open(path, 'a');
-      activeHasRecords = false;
-    }
-    activeDate = date;
-    for (const segment of selectExpiredSegments(await listAuditSegments(path), date, config.retentionDays)) {
-      const last = (await readChainTail(segment.path)).lastLine;
-      await unlink(segment.path);
-      const detail = { segment: segment.name, last_hash: last === null ? null : hashText(last) };
-      lines.push(seal((n) => JSON.stringify(getSystemFields('retention', tsMs, n, detail))));
-    }
-  };
-
-  const writeQueued = async (): Promise<void> => {
-    const batch = queue.splice(0);
-    if (batch.length === 0) return;
-    let lines: string[] = [];
-    const writeLines = async (): Promise<void> => {
-      if (lines.length === 0) return;
-      await handle.write(`${lines.join('\n')}\n`);
-      activeHasRecords = true;
-      lines = [];
-    };
-    try {
-      for (const item of batch) {
-        const date = formatUtcDate(item.tsMs);
-        if (date > activeDate) {
-          await writeLines();
-          await rotate(date, item.tsMs, lines);
-        }
-        lines.push(seal(item.render));
-      }
-      await writeLines();
-      if (syncOnFlush && batch.some((item) => item.sync)) await handle.datasync();
-      for (const item of batch) item.done?.resolve();
-    } catch (error) {
+  const writer = await createAuditWriter({
+    config,
+    clock,
+    openFile: options.openFile ?? openForAppend,
+    sync: { always: config.fsync, onFlush: options.syncOnFlush ?? true },
+    start: { seq: start.lastSeq + 1, prevHash: start.lastLine === null ? GENESIS_HASH : hashText(start.lastLine), lastTsMs: tail.lastTsMs, hasRecords: tail.validEnd > 0 },
+    onError: (error) => {
       const failure = auditError(path, 'write failed', error);
       onError(failure);
-      for (const item of batch) item.done?.reject(failure);
-    }
-  };
+      return failure;
+    },
+  });
+  if (tail.missingNewline) await writer.endLine();
+  const queue = createCommitQueue<PendingRecord>({ intervalMs: config.flushIntervalMs, clock, write: writer.write });
+  let closed = false;
 
-  const kick = (): Promise<void> => {
-    writing = writing.then(writeQueued);
-    return writing;
-  };
-
-  const enqueue = (render: (tsMs: number) => (seq: number) => string, flush: boolean, done: Deferred<void> | null): void => {
+  const renderNow = (entry: AuditEntry): PendingRecord => {
     const tsMs = clock.now();
-    queue.push({ tsMs, sync: flush, render: render(tsMs), done });
-    if (flush) void kick();
-    else if (timer === null) {
-      timer = clock.setTimeout(() => {
-        timer = null;
-        void kick();
-      }, config.flushIntervalMs);
-    }
-  };
-
-  const enqueueAwaited = (render: (tsMs: number) => (seq: number) => string, flush: boolean): Promise<void> => {
-    if (closed) return Promise.reject(auditError(path, 'record after close'));
-    const done = createDeferred<void>();
-    // Failures also reach onError; this keeps an un-awaited record() from being an unhandled rejection.
-    done.promise.catch(() => undefined);
-    enqueue(render, flush, done);
-    return done.promise;
+    return { tsMs, render: renderEntry(entry, tsMs) };
   };
 
   const warnings: AuditWarning[] = [];
-  if (tail.fragment) {
+  if (torn !== null && tail.fragment !== null) {
     const { fragment } = tail;
-    if (!fragment.endsWithNewline) await handle.write('\n');
     warnings.push({
       code: 'audit_recovered',
-      message: `audit log ${path}: ${fragment.lines} incomplete line(s) (${fragment.bytes} bytes) after the last good record were kept aside; the chain continues from seq ${seq - 1}`,
+      message: `audit log ${path}: ${fragment.bytes} bytes after the last complete record (byte offset ${torn.offset}, a write cut short) were moved to ${torn.path}; the chain continues from seq ${start.lastSeq}`,
       skippedLines: fragment.lines,
       skippedBytes: fragment.bytes,
+      movedTo: torn.path,
+      offset: torn.offset,
     });
-    const detail = { skipped_lines: fragment.lines, skipped_bytes: fragment.bytes, skipped_sha256: fragment.sha256 };
-    await enqueueAwaited((tsMs) => (n) => JSON.stringify(getSystemFields('recovered', tsMs, n, detail)), true);
+    const detail = { moved_to: basename(torn.path), offset: torn.offset, bytes: fragment.bytes, lines: fragment.lines, sha256: fragment.sha256 };
+    const tsMs = clock.now();
+    await queue.add({ tsMs, render: (n) => JSON.stringify(getSystemFields('recovered', tsMs, n, detail)) }, true, 'result');
   }
 
   const log: AuditLog = {
-    record: (entry, recordOptions) => enqueueAwaited((tsMs) => renderEntry(entry, tsMs), recordOptions?.flush === true),
+    record(entry, recordOptions) {
+      if (closed) return Promise.reject(auditError(path, 'record after close'));
+      return queue.add(renderNow(entry), recordOptions?.flush === true, 'result');
+    },
+    commit(entry, commitOptions) {
+      if (!closed) return queue.add(renderNow(entry), commitOptions?.flush === true, 'settled');
+      onError(auditError(path, 'record after close'));
+      return Promise.resolve();
+    },
     append(entry) {
       if (closed) onError(auditError(path, 'record after close'));
-      else enqueue((tsMs) => renderEntry(entry, tsMs), false, null);
+      else queue.add(renderNow(entry), false, 'none');
     },
-    flush: kick,
+    flush: () => queue.flush(),
     async close() {
       if (closed) return;
       closed = true;
-      timer?.cancel();
-      timer = null;
-      await kick();
-      await handle.close();
+      await queue.flush();
+      await writer.close();
     },
     path,
   };

@@ -21,7 +21,10 @@ export async function openSharedAuditLog(config: AuditConfig, logger: Logger): P
     onError: (error) => logger.error({ err: error.cause ?? error, code: error.code, path: config.path }, error.message),
   });
   for (const warning of warnings) {
-    logger.warn({ code: warning.code, skipped_lines: warning.skippedLines, skipped_bytes: warning.skippedBytes }, warning.message);
+    logger.warn(
+      { code: warning.code, path: config.path, skipped_lines: warning.skippedLines, skipped_bytes: warning.skippedBytes, offset: warning.offset, moved_to: warning.movedTo },
+      warning.message,
+    );
   }
   let owners = 1;
   const shared: SharedAuditLog = {

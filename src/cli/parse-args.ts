@@ -14,7 +14,7 @@ export interface ServeCommand {
 export type Command =
   | ServeCommand
   | { readonly kind: 'validate'; readonly configPath: string | null }
-  | { readonly kind: 'audit-verify'; readonly path: string | null; readonly configPath: string | null }
+  | { readonly kind: 'audit-verify'; readonly path: string | null; readonly configPath: string | null; readonly expectHead: string | null }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
   | { readonly kind: 'error'; readonly message: string };
@@ -24,7 +24,7 @@ export const DEFAULT_LISTEN = '127.0.0.1:8080';
 export const USAGE = `Usage:
   swapgate [--config FILE] [--listen HOST:PORT] [--watch-config] [--log-level L] [--state-dir DIR]
   swapgate validate [--config FILE]
-  swapgate audit verify [--path FILE] [--config FILE]
+  swapgate audit verify [--path FILE] [--config FILE] [--expect-head HASH]
   swapgate --version | --help
 
 Options:
@@ -32,7 +32,11 @@ Options:
   --listen HOST:PORT  address to listen on (default ${DEFAULT_LISTEN})
   --watch-config      reload the config when the file changes
   --log-level L       debug | info | warn | error (overrides logLevel in the config)
-  --state-dir DIR     where the list of started processes is kept (default: OS temp dir)
+  --state-dir DIR     where started upstreams are recorded, so the next start reaps what a
+                      killed daemon left (default, one per user: $XDG_STATE_HOME/swapgate,
+                      else ~/.local/state/swapgate, else <tmp>/swapgate-<uid>)
+  --expect-head HASH  audit verify: fail unless the chain's final hash is HASH (as printed
+                      by an earlier verify): detects whole records cut off its end
 `;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -59,6 +63,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'log-level': { type: 'string' },
         'state-dir': { type: 'string' },
         path: { type: 'string' },
+        'expect-head': { type: 'string' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,7 +77,14 @@ export function parseCommand(argv: readonly string[]): Command {
   const configPath = values.config ?? null;
   const words = positionals.join(' ');
   if (words === 'validate') return { kind: 'validate', configPath };
-  if (words === 'audit verify') return { kind: 'audit-verify', path: values.path ?? null, configPath };
+  const expectHead = values['expect-head'] ?? null;
+  if (words === 'audit verify') {
+    if (expectHead !== null && !/^[0-9a-f]{64}$/i.test(expectHead)) {
+      return { kind: 'error', message: `--expect-head: expected a SHA-256 hash (64 hex digits), got "${expectHead}"` };
+    }
+    return { kind: 'audit-verify', path: values.path ?? null, configPath, expectHead: expectHead?.toLowerCase() ?? null };
+  }
+  if (expectHead !== null) return { kind: 'error', message: '--expect-head: only for "swapgate audit verify"' };
   if (words !== '') return { kind: 'error', message: `unknown command "${words}"` };
 
   const listen = parseListen(values.listen ?? DEFAULT_LISTEN);

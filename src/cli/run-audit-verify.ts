@@ -1,7 +1,9 @@
-// `swapgate audit verify [--path FILE] [--config FILE]`: recompute the audit hash chain.
-// Exit code 0 when intact, 1 at the first broken record (or when no path is known).
+// `swapgate audit verify [--path FILE] [--config FILE] [--expect-head HASH]`: recompute the audit
+// hash chain and print the record count and the final hash. Exit code 0 when intact (a torn
+// tail is reported, not a failure: it is no record), 1 at the first broken record, when
+// --expect-head differs from the final hash, or when no path is known.
 import { resolve } from 'node:path';
-import { formatVerifyResult, verifyAuditChain } from '../audit/audit-verify.js';
+import { formatVerifyResult, verifyAuditChain, type AuditVerifyResult } from '../audit/audit-verify.js';
 import { resolveConfigSource } from './resolve-config.js';
 
 export interface AuditVerifyIo {
@@ -11,10 +13,25 @@ export interface AuditVerifyIo {
   readonly write: (text: string) => void;
 }
 
-export async function runAuditVerify(
-  command: { readonly path: string | null; readonly configPath: string | null },
-  io: AuditVerifyIo,
-): Promise<number> {
+export interface AuditVerifyCommand {
+  readonly path: string | null;
+  readonly configPath: string | null;
+  /** Lower-case hex; null: no expectation. */
+  readonly expectHead?: string | null;
+}
+
+/** null when the expectation holds; else why not. */
+function checkExpectedHead(result: Extract<AuditVerifyResult, { ok: true }>, expected: string): string | null {
+  const { head, found } = result;
+  if (head !== null && head.hash === expected) return null;
+  const actual = head === null ? 'the chain holds no record' : `the final hash is ${head.hash} (seq ${head.seq})`;
+  if (found !== null && head !== null) {
+    return `HEAD MISMATCH: ${actual}; ${expected} is seq ${found.seq} (${found.file}:${found.line}), ${head.seq - found.seq} record(s) before the end`;
+  }
+  return `HEAD MISMATCH: ${actual}; ${expected} is not in the chain: records were cut off its end, or the chain was rewritten`;
+}
+
+export async function runAuditVerify(command: AuditVerifyCommand, io: AuditVerifyIo): Promise<number> {
   let path = command.path === null ? null : resolve(io.cwd, command.path);
   if (path === null) {
     const loaded = await resolveConfigSource(command.configPath, io.cwd, io.env, io.nodePath).load();
@@ -24,7 +41,12 @@ export async function runAuditVerify(
     io.write('swapgate audit verify: no audit log given (--path FILE) and none configured (audit.path)\n');
     return 1;
   }
-  const result = await verifyAuditChain(path);
+  const expected = command.expectHead ?? null;
+  const result = await verifyAuditChain(path, expected === null ? {} : { findHash: expected });
   io.write(`${formatVerifyResult(result)}\n`);
-  return result.ok ? 0 : 1;
+  if (!result.ok) return 1;
+  if (expected === null) return 0;
+  const mismatch = checkExpectedHead(result, expected);
+  io.write(`${mismatch ?? 'final hash matches --expect-head'}\n`);
+  return mismatch === null ? 0 : 1;
 }

@@ -2,12 +2,12 @@
 // Takes env and cwd from main.ts; never exits or installs signal handlers itself.
 import { watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { formatConfigIssue } from '../config/config-issue.js';
 import type { Config } from '../config/types.js';
 import { describeEphemeralOverlap, readEphemeralPortRange } from '../process/ephemeral-port-overlap.js';
-import { OrphanRegistry, getOrphanStatePath } from '../process/orphan-registry.js';
+import { OrphanRegistry } from '../process/orphan-registry.js';
+import { getStateDirCandidates, prepareStateDir } from '../process/resolve-state-dir.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
 import { LogHub } from '../shared/log-hub.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -17,6 +17,8 @@ import { resolveConfigSource, type ConfigSource } from './resolve-config.js';
 
 export interface ServeIo {
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The daemon's user id (names the temp-dir fallback of the state directory); null when none. */
+  readonly uid?: number | null;
   readonly cwd: string;
   readonly nodePath: string;
   readonly writeStdout: (text: string) => void;
@@ -56,14 +58,23 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
   const portWarning = describeEphemeralOverlap(config.startPort, readEphemeralPortRange());
   if (portWarning !== null) logger.warn(portWarning);
 
-  const stateDir = command.stateDir ?? join(tmpdir(), 'swapgate');
-  // Owned by this process (its pid and start time go into every entry); logs what the boot reap did.
-  const registry = new OrphanRegistry(getOrphanStatePath(stateDir, `${command.host}:${command.port}`), { logger });
+  // One per user, whatever --listen and config: a daemon reaps what any dead one left.
+  const uid = io.uid ?? null;
+  const stateDir = await prepareStateDir(getStateDirCandidates({ flag: command.stateDir, env: io.env, uid, tmpDir: tmpdir() }), uid);
+  // Owned by this process (its file holds its pid and start time); logs what the boot reap did.
+  const registry = new OrphanRegistry(stateDir, { logger });
+  logger.debug({ stateFile: registry.filePath }, 'state directory');
   const deps = { logger, hub, registry, env: io.env };
   let current: Generation = await buildGeneration(config, deps);
 
   const server: RunningServer = await startServer(
-    { fetch: (request, env) => current.app.fetch(request, env), serveDirect: (incoming, outgoing) => current.app.serveDirect(incoming, outgoing) },
+    {
+      fetch: (request, env) => current.app.fetch(request, env),
+      serveDirect: (incoming, outgoing) => current.app.serveDirect(incoming, outgoing),
+      get maxRequestBodyBytes() {
+        return current.app.maxRequestBodyBytes;
+      },
+    },
     { host: command.host, port: command.port },
   );
   logger.info(

@@ -18,6 +18,8 @@ export const DEFAULT_HEALTH_CHECK_TIMEOUT_SEC = 120;
 export const DEFAULT_UNLOAD_TIMEOUT_SEC = 10;
 export const DEFAULT_START_PORT = 5800;
 export const DEFAULT_MAX_REQUEST_BODY_MB = 64;
+export const DEFAULT_REQUEST_BODY_TIMEOUT_SEC = 30;
+export const DEFAULT_CLIENT_STALL_TIMEOUT_SEC = 30;
 
 export interface NormalizeOptions {
   readonly sourcePath: string;
@@ -51,6 +53,10 @@ export function normalizeConfig(raw: RawConfig, options: NormalizeOptions, issue
   apiKeys.forEach((key, i) => warnUnknownModelRefs(key.models ?? [], ['apiKeys', i, 'models'], known, issues));
   policies.forEach((policy, i) => warnUnknownModelRefs(policy.models, ['policies', i, 'models'], known, issues));
   if (modelIds.length === 0 && peers.length === 0) issues.warn(['models'], 'no models and no peers are configured');
+  // The proxy refuses such names in URL paths (they could mean another path): say so at load.
+  for (const id of modelIds.filter((m) => m.includes('..') || m.includes('\\'))) {
+    issues.warn(['models', id], `model id "${id}" contains ".." or a backslash: /upstream/, load and unload answer 404 for it`, 'key');
+  }
 
   return {
     sourcePath: options.sourcePath,
@@ -67,6 +73,8 @@ export function normalizeConfig(raw: RawConfig, options: NormalizeOptions, issue
     apiKeys,
     corsOrigins: raw.corsOrigins ?? ['*'],
     maxRequestBodyBytes: Math.round((raw.maxRequestBodyMB ?? DEFAULT_MAX_REQUEST_BODY_MB) * 1024 * 1024),
+    requestBodyTimeoutMs: Math.round((raw.requestBodyTimeout ?? DEFAULT_REQUEST_BODY_TIMEOUT_SEC) * 1000),
+    clientStallTimeoutMs: Math.round((raw.clientStallTimeout ?? DEFAULT_CLIENT_STALL_TIMEOUT_SEC) * 1000),
     policies,
     audit: normalizeAudit(raw.audit, options.configDir),
     rateLimits: normalizeRateLimits(raw.rateLimits),

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { RawConfig } from './raw-config.js';
 import type { AuditConfig, CacheConfig, RateLimitConfig } from './types.js';
 
-export const DEFAULT_AUDIT_FLUSH_INTERVAL_MS = 50;
+export const DEFAULT_AUDIT_FLUSH_INTERVAL_MS = 0;
 export const DEFAULT_CACHE_TTL_SEC = 300;
 export const DEFAULT_CACHE_MAX_ENTRIES = 1000;
 
@@ -16,6 +16,7 @@ export function normalizeAudit(raw: RawConfig['audit'], configDir: string): Audi
     retentionDays: raw.retention_days ?? 0,
     logAllAccess: raw.log_all_access ?? false,
     flushIntervalMs: raw.flush_interval_ms ?? DEFAULT_AUDIT_FLUSH_INTERVAL_MS,
+    fsync: raw.fsync ?? false,
   };
 }
 

@@ -82,6 +82,7 @@ export interface RawAudit {
   readonly retention_days?: number;
   readonly log_all_access?: boolean;
   readonly flush_interval_ms?: number;
+  readonly fsync?: boolean;
 }
 
 export interface RawConfig {
@@ -101,6 +102,8 @@ export interface RawConfig {
   readonly peers?: Record<string, RawPeer>;
   readonly corsOrigins?: readonly string[];
   readonly maxRequestBodyMB?: number;
+  readonly requestBodyTimeout?: number;
+  readonly clientStallTimeout?: number;
   readonly policies?: readonly RawPolicy[];
   readonly audit?: RawAudit;
   readonly rateLimits?: { readonly default?: { readonly requestsPerMinute?: number } };

@@ -139,8 +139,13 @@ export interface AuditConfig {
   /** 0 = keep forever. */
   readonly retentionDays: number;
   readonly logAllAccess: boolean;
-  /** Longest a record waits in memory before it is written (non-blocked requests). */
+  /**
+   * 0: group commit, one write per event-loop turn, and callers wait for it; above 0: a batching
+   * window (records wait up to this long, nobody waits for them).
+   */
   readonly flushIntervalMs: number;
+  /** fdatasync once per written group (power-loss durability). */
+  readonly fsync: boolean;
 }
 
 export interface RateLimitConfig {
@@ -173,6 +178,10 @@ export interface Config {
   readonly apiKeys: readonly ApiKeyConfig[];
   readonly corsOrigins: readonly string[];
   readonly maxRequestBodyBytes: number;
+  /** A proxied request body must have arrived within this (408 otherwise); 0 = no deadline. */
+  readonly requestBodyTimeoutMs: number;
+  /** A client that accepts no bytes of its response for this long is cut off; 0 = never. */
+  readonly clientStallTimeoutMs: number;
   readonly policies: readonly PolicyConfig[];
   readonly audit: AuditConfig | null;
   readonly rateLimits: RateLimitConfig;

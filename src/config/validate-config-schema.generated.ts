@@ -19,14 +19,14 @@ function ucs2length(str) {
     }
     return length;
 }
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/swapgate/swapgate/config-schema.json","title":"swapgate configuration","description":"Configuration for swapgate: a llama-swap compatible proxy that starts local inference servers on demand, with policies and an audit log. Every llama-swap config.yaml is accepted. Durations are in seconds. Keys that are not listed here only produce a warning.","type":"object","required":["models"],"definitions":{"macros":{"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}},"filters":{"type":"object","description":"Request rewriting applied before a request is forwarded.","properties":{"stripParams":{"type":"string","description":"Comma separated request fields to remove (e.g. \"temperature, top_p\"). \"model\" is never removed.","default":""},"strip_params":{"type":"string","description":"Older spelling of stripParams (llama-swap). Used when stripParams is not set."},"setParams":{"type":"object","description":"Request fields set (or overridden) on every request. Keys may be dotted paths. \"model\" cannot be set.","default":{}},"setParamsByID":{"type":"object","description":"Requested model id -> fields set when the request used that id. Applied after setParams. Every key other than the model id itself also becomes an alias of the model. Keys may use ${MODEL_ID}.","additionalProperties":{"type":"object"},"default":{}}},"default":{}},"ignored":{"deprecated":true,"description":"A llama-swap setting that swapgate accepts but ignores."},"alias":{"type":["string","object"],"minLength":1,"description":"Another id clients may request this model by; unique across all models. Either a string or (newer llama-swap) an object with id.","required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"The alias."},"name":{"$ref":"#/definitions/ignored"},"unlisted":{"$ref":"#/definitions/ignored"}}},"model":{"type":"object","required":["cmd"],"properties":{"cmd":{"type":"string","minLength":1,"description":"Command that starts the inference server, split into words like a POSIX shell does (quotes, backslashes; lines starting with # are comments). No shell is run. Use ${PORT} for a port chosen at each start."},"cmdStop":{"type":"string","description":"Command that stops the server gracefully (e.g. docker stop ${MODEL_ID}). ${PID} is the upstream process id. Empty: SIGTERM, then SIGKILL after unloadTimeout."},"proxy":{"type":"string","default":"http://localhost:${PORT}","description":"Base URL requests are forwarded to. Must be set when cmd listens on a fixed port; ${PORT} only works when cmd uses ${PORT}."},"checkEndpoint":{"type":"string","default":"/health","description":"Path polled until it answers HTTP 200 before requests are forwarded. \"none\" skips the check."},"ttl":{"type":"integer","minimum":-1,"description":"Seconds of inactivity after which the model is unloaded. 0 never unloads; absent or -1 uses globalTTL."},"unloadTimeout":{"type":"integer","minimum":0,"description":"Seconds a stopping model gets before it is killed. Absent or 0 uses the global unloadTimeout."},"healthCheckTimeout":{"type":"integer","minimum":0,"description":"Seconds to wait for this model to become ready (swapgate addition). Absent uses the global healthCheckTimeout; values below 15 are raised to 15."},"env":{"type":"array","items":{"type":"string"},"default":[],"description":"Extra environment variables for cmd, each NAME=value."},"name":{"type":"string","description":"Display name in /v1/models."},"description":{"type":"string","description":"Description in /v1/models."},"aliases":{"type":"array","items":{"$ref":"#/definitions/alias"},"default":[],"description":"Other ids this model answers to. Must be unique across models and differ from every model id."},"useModelName":{"type":"string","description":"Replaces the \"model\" field of requests sent upstream."},"unlisted":{"type":"boolean","default":false,"description":"Hide the model from /v1/models; it can still be requested."},"metadata":{"type":"object","default":{},"description":"Arbitrary data shown in /v1/models. Macros are substituted in its strings; a value that is exactly ${name} keeps the macro's type."},"macros":{"$ref":"#/definitions/macros"},"concurrencyLimit":{"type":"integer","minimum":0,"default":0,"description":"Most requests in flight to this model at once; more get HTTP 429. 0 means 10."},"sendLoadingState":{"type":"boolean","description":"Overrides the global sendLoadingState for this model."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"},"capabilities":{"$ref":"#/definitions/ignored"}}},"group":{"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}},"peer":{"type":"object","required":["proxy","models"],"properties":{"proxy":{"type":"string","minLength":1,"description":"Base URL of another llama-swap/swapgate or any OpenAI-compatible server."},"models":{"type":"array","items":{"type":"string","minLength":1},"description":"Model ids served by the peer."},"apiKey":{"type":"string","description":"Sent to the peer as Authorization: Bearer <key> and x-api-key. Global macros and ${env.NAME} apply."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"}}},"apiKey":{"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}},"rule":{"type":"object","required":["type"],"properties":{"type":{"enum":["pii_detection","content_filter","topic_block","prompt_injection","response_length"],"description":"What the rule looks for."},"action":{"type":"string","description":"What happens on a match: redact, block, monitor (log only) or truncate, depending on the rule type."},"description":{"type":"string","description":"Free text for humans."},"patterns":{"type":"array","items":{"enum":["email","ssn","credit_card","phone","ipv4","iban","api_key"]},"description":"pii_detection: which kinds of personal data to look for. Default: all."},"categories":{"type":"array","items":{"type":"string"},"description":"content_filter: built-in categories (e.g. violence, self_harm)."},"terms":{"type":"array","items":{"type":"string"},"description":"content_filter: plain words, or /regex/flags strings."},"topics":{"type":"array","items":{"type":"string"},"description":"topic_block: topics to refuse."},"applies_to":{"type":"array","items":{"enum":["request","response"]},"description":"Which side of the exchange the rule inspects: request, response. Default both (prompt_injection: request; response_length: response)."},"max_tokens":{"type":"integer","minimum":1,"description":"response_length: most tokens a response may have."}},"allOf":[{"if":{"properties":{"type":{"const":"pii_detection"}}},"then":{"properties":{"action":{"enum":["redact","block","monitor"],"default":"redact","description":"pii_detection: one of redact, block, monitor (default redact)."}}}},{"if":{"properties":{"type":{"const":"content_filter"}}},"then":{"properties":{"action":{"enum":["block","monitor","redact"],"default":"block","description":"content_filter: one of block, monitor, redact (default block)."}}}},{"if":{"properties":{"type":{"const":"topic_block"}}},"then":{"required":["topics"],"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"topic_block: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"prompt_injection"}}},"then":{"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"prompt_injection: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"response_length"}}},"then":{"required":["max_tokens"],"properties":{"action":{"enum":["truncate","block","monitor"],"default":"truncate","description":"response_length: one of truncate, block, monitor (default truncate)."}}}}]},"policy":{"type":"object","required":["id","rules"],"properties":{"id":{"type":"string","minLength":1,"description":"Unique policy id, named in audit records and errors."},"description":{"type":"string","description":"Free text for humans."},"models":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Model ids, aliases or globs the policy applies to."},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"},"description":"Checked in order."}}}},"properties":{"healthCheckTimeout":{"type":"integer","minimum":0,"default":120,"description":"Seconds to wait for a model to become ready. Values below 15 are raised to 15."},"logLevel":{"enum":["debug","info","warn","error"],"default":"info","description":"Lowest level of the proxy's own log lines."},"logToStdout":{"enum":["proxy","upstream","both","none"],"default":"proxy","description":"What goes to stdout: proxy logs, upstream process output, both, or none."},"startPort":{"type":"integer","minimum":1,"maximum":65535,"default":5800,"description":"First port tried for ${PORT}."},"sendLoadingState":{"type":"boolean","default":false,"description":"Stream loading progress in the reasoning field while a model starts."},"includeAliasesInList":{"type":"boolean","default":false,"description":"List aliases in /v1/models as well."},"globalTTL":{"type":"integer","minimum":0,"default":0,"description":"Default ttl in seconds for models without one. 0 never unloads."},"unloadTimeout":{"type":"integer","minimum":0,"default":10,"description":"Seconds a stopping model gets before it is killed. 0 means 10."},"macros":{"$ref":"#/definitions/macros"},"apiKeys":{"type":"array","items":{"$ref":"#/definitions/apiKey"},"default":[],"description":"When not empty, inference requests must carry one of these keys."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/model"},"description":"Model id -> how to run it. The id is available as ${MODEL_ID}."},"groups":{"type":"object","additionalProperties":{"$ref":"#/definitions/group"},"default":{},"description":"Group id -> which models may run together. Models in no group form an implicit group (swap, exclusive)."},"hooks":{"type":"object","description":"Actions on events.","properties":{"on_startup":{"type":"object","description":"Actions when swapgate starts.","properties":{"preload":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids (or aliases) started at boot."}}}}},"peers":{"type":"object","additionalProperties":{"$ref":"#/definitions/peer"},"default":{},"description":"Peer id -> a remote server and the models it serves."},"corsOrigins":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Origins allowed by CORS (swapgate addition)."},"maxRequestBodyMB":{"type":"number","exclusiveMinimum":0,"default":64,"description":"Largest accepted request body in MiB (swapgate addition)."},"policies":{"type":"array","items":{"$ref":"#/definitions/policy"},"default":[],"description":"Governance rules applied to requests and responses (swapgate addition)."},"audit":{"type":"object","required":["path"],"description":"Append-only audit log (swapgate addition). Absent: no audit log.","properties":{"path":{"type":"string","minLength":1,"description":"JSONL file, relative to this config file's directory."},"immutable":{"type":"boolean","default":true,"description":"Hash-chain records so tampering is detectable."},"retention_days":{"type":"integer","minimum":0,"default":0,"description":"Days to keep records. 0 keeps them forever."},"log_all_access":{"type":"boolean","default":false,"description":"Record every request, not only policy events."},"flush_interval_ms":{"type":"integer","minimum":0,"default":50,"description":"Longest a record waits in memory before it is written."}}},"rateLimits":{"type":"object","description":"Request rate limits (swapgate addition).","properties":{"default":{"type":"object","description":"Limit for keys without their own requestsPerMinute.","properties":{"requestsPerMinute":{"type":"integer","minimum":1,"description":"Requests per minute per API key (or per client when no keys are set)."}}}}},"cache":{"type":"object","description":"Response cache for identical non-streaming requests (swapgate addition).","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn the cache on."},"ttl":{"type":"integer","minimum":0,"default":300,"description":"Seconds an entry stays valid."},"maxEntries":{"type":"integer","minimum":1,"default":1000,"description":"Most entries kept."}}},"logRequests":{"$ref":"#/definitions/ignored"},"logTimeFormat":{"$ref":"#/definitions/ignored"},"metricsMaxInMemory":{"$ref":"#/definitions/ignored"},"captureBuffer":{"$ref":"#/definitions/ignored"},"profiles":{"$ref":"#/definitions/ignored"},"matrix":{"$ref":"#/definitions/ignored"},"store":{"$ref":"#/definitions/ignored"},"ui":{"$ref":"#/definitions/ignored"},"performance":{"$ref":"#/definitions/ignored"},"upstream":{"$ref":"#/definitions/ignored"}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/swapgate/swapgate/config-schema.json","title":"swapgate configuration","description":"Configuration for swapgate: a llama-swap compatible proxy that starts local inference servers on demand, with policies and an audit log. Every llama-swap config.yaml is accepted. Durations are in seconds. Keys that are not listed here only produce a warning.","type":"object","required":["models"],"definitions":{"macros":{"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}},"filters":{"type":"object","description":"Request rewriting applied before a request is forwarded.","properties":{"stripParams":{"type":"string","description":"Comma separated request fields to remove (e.g. \"temperature, top_p\"). \"model\" is never removed.","default":""},"strip_params":{"type":"string","description":"Older spelling of stripParams (llama-swap). Used when stripParams is not set."},"setParams":{"type":"object","description":"Request fields set (or overridden) on every request. Keys may be dotted paths. \"model\" cannot be set.","default":{}},"setParamsByID":{"type":"object","description":"Requested model id -> fields set when the request used that id. Applied after setParams. Every key other than the model id itself also becomes an alias of the model. Keys may use ${MODEL_ID}.","additionalProperties":{"type":"object"},"default":{}}},"default":{}},"ignored":{"deprecated":true,"description":"A llama-swap setting that swapgate accepts but ignores."},"alias":{"type":["string","object"],"minLength":1,"description":"Another id clients may request this model by; unique across all models. Either a string or (newer llama-swap) an object with id.","required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"The alias."},"name":{"$ref":"#/definitions/ignored"},"unlisted":{"$ref":"#/definitions/ignored"}}},"model":{"type":"object","required":["cmd"],"properties":{"cmd":{"type":"string","minLength":1,"description":"Command that starts the inference server, split into words like a POSIX shell does (quotes, backslashes; lines starting with # are comments). No shell is run. Use ${PORT} for a port chosen at each start."},"cmdStop":{"type":"string","description":"Command that stops the server gracefully (e.g. docker stop ${MODEL_ID}). ${PID} is the upstream process id. Empty: SIGTERM, then SIGKILL after unloadTimeout."},"proxy":{"type":"string","default":"http://localhost:${PORT}","description":"Base URL requests are forwarded to. Must be set when cmd listens on a fixed port; ${PORT} only works when cmd uses ${PORT}."},"checkEndpoint":{"type":"string","default":"/health","description":"Path polled until it answers HTTP 200 before requests are forwarded. \"none\" skips the check."},"ttl":{"type":"integer","minimum":-1,"description":"Seconds of inactivity after which the model is unloaded. 0 never unloads; absent or -1 uses globalTTL."},"unloadTimeout":{"type":"integer","minimum":0,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. Absent or 0 uses the global unloadTimeout."},"healthCheckTimeout":{"type":"integer","minimum":0,"description":"Seconds to wait for this model to become ready (swapgate addition). Absent uses the global healthCheckTimeout; values below 15 are raised to 15."},"env":{"type":"array","items":{"type":"string"},"default":[],"description":"Extra environment variables for cmd, each NAME=value."},"name":{"type":"string","description":"Display name in /v1/models."},"description":{"type":"string","description":"Description in /v1/models."},"aliases":{"type":"array","items":{"$ref":"#/definitions/alias"},"default":[],"description":"Other ids this model answers to. Must be unique across models and differ from every model id."},"useModelName":{"type":"string","description":"Replaces the \"model\" field of requests sent upstream."},"unlisted":{"type":"boolean","default":false,"description":"Hide the model from /v1/models; it can still be requested."},"metadata":{"type":"object","default":{},"description":"Arbitrary data shown in /v1/models. Macros are substituted in its strings; a value that is exactly ${name} keeps the macro's type."},"macros":{"$ref":"#/definitions/macros"},"concurrencyLimit":{"type":"integer","minimum":0,"default":0,"description":"Most requests in flight to this model at once; more get HTTP 429. 0 means 10."},"sendLoadingState":{"type":"boolean","description":"Overrides the global sendLoadingState for this model."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"},"capabilities":{"$ref":"#/definitions/ignored"}}},"group":{"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}},"peer":{"type":"object","required":["proxy","models"],"properties":{"proxy":{"type":"string","minLength":1,"description":"Base URL of another llama-swap/swapgate or any OpenAI-compatible server."},"models":{"type":"array","items":{"type":"string","minLength":1},"description":"Model ids served by the peer."},"apiKey":{"type":"string","description":"Sent to the peer as Authorization: Bearer <key> and x-api-key. Global macros and ${env.NAME} apply."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"}}},"apiKey":{"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}},"rule":{"type":"object","required":["type"],"properties":{"type":{"enum":["pii_detection","content_filter","topic_block","prompt_injection","response_length"],"description":"What the rule looks for."},"action":{"type":"string","description":"What happens on a match: redact, block, monitor (log only) or truncate, depending on the rule type."},"description":{"type":"string","description":"Free text for humans."},"patterns":{"type":"array","items":{"enum":["email","ssn","credit_card","phone","ipv4","iban","api_key"]},"description":"pii_detection: which kinds of personal data to look for. Default: all."},"categories":{"type":"array","items":{"type":"string"},"description":"content_filter: built-in categories (e.g. violence, self_harm)."},"terms":{"type":"array","items":{"type":"string"},"description":"content_filter: plain words, or /regex/flags strings."},"topics":{"type":"array","items":{"type":"string"},"description":"topic_block: topics to refuse."},"applies_to":{"type":"array","items":{"enum":["request","response"]},"description":"Which side of the exchange the rule inspects: request, response. Default both (prompt_injection: request; response_length: response)."},"max_tokens":{"type":"integer","minimum":1,"description":"response_length: most tokens a response may have."}},"allOf":[{"if":{"properties":{"type":{"const":"pii_detection"}}},"then":{"properties":{"action":{"enum":["redact","block","monitor"],"default":"redact","description":"pii_detection: one of redact, block, monitor (default redact)."}}}},{"if":{"properties":{"type":{"const":"content_filter"}}},"then":{"properties":{"action":{"enum":["block","monitor","redact"],"default":"block","description":"content_filter: one of block, monitor, redact (default block)."}}}},{"if":{"properties":{"type":{"const":"topic_block"}}},"then":{"required":["topics"],"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"topic_block: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"prompt_injection"}}},"then":{"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"prompt_injection: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"response_length"}}},"then":{"required":["max_tokens"],"properties":{"action":{"enum":["truncate","block","monitor"],"default":"truncate","description":"response_length: one of truncate, block, monitor (default truncate)."}}}}]},"policy":{"type":"object","required":["id","rules"],"properties":{"id":{"type":"string","minLength":1,"description":"Unique policy id, named in audit records and errors."},"description":{"type":"string","description":"Free text for humans."},"models":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Model ids, aliases or globs the policy applies to."},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"},"description":"Checked in order."}}}},"properties":{"healthCheckTimeout":{"type":"integer","minimum":0,"default":120,"description":"Seconds to wait for a model to become ready. Values below 15 are raised to 15."},"logLevel":{"enum":["debug","info","warn","error"],"default":"info","description":"Lowest level of the proxy's own log lines."},"logToStdout":{"enum":["proxy","upstream","both","none"],"default":"proxy","description":"What goes to stdout: proxy logs, upstream process output, both, or none."},"startPort":{"type":"integer","minimum":1,"maximum":65535,"default":5800,"description":"First port tried for ${PORT}."},"sendLoadingState":{"type":"boolean","default":false,"description":"Stream loading progress in the reasoning field while a model starts."},"includeAliasesInList":{"type":"boolean","default":false,"description":"List aliases in /v1/models as well."},"globalTTL":{"type":"integer","minimum":0,"default":0,"description":"Default ttl in seconds for models without one. 0 never unloads."},"unloadTimeout":{"type":"integer","minimum":0,"default":10,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. 0 means 10."},"macros":{"$ref":"#/definitions/macros"},"apiKeys":{"type":"array","items":{"$ref":"#/definitions/apiKey"},"default":[],"description":"When not empty, inference requests must carry one of these keys."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/model"},"description":"Model id -> how to run it. The id is available as ${MODEL_ID}."},"groups":{"type":"object","additionalProperties":{"$ref":"#/definitions/group"},"default":{},"description":"Group id -> which models may run together. Models in no group form an implicit group (swap, exclusive)."},"hooks":{"type":"object","description":"Actions on events.","properties":{"on_startup":{"type":"object","description":"Actions when swapgate starts.","properties":{"preload":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids (or aliases) started at boot."}}}}},"peers":{"type":"object","additionalProperties":{"$ref":"#/definitions/peer"},"default":{},"description":"Peer id -> a remote server and the models it serves."},"corsOrigins":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Origins allowed by CORS (swapgate addition)."},"maxRequestBodyMB":{"type":"number","exclusiveMinimum":0,"default":64,"description":"Largest accepted request body in MiB (swapgate addition)."},"requestBodyTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a proxied request body may take to arrive; a slower one gets 408 (code request_timeout) and never reaches a model. Time swapgate itself is not reading (waiting for a model to load, an upstream not reading) does not count. 0 turns the deadline off (swapgate addition)."},"clientStallTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a client may accept no bytes of its response (its socket stays full) before it is disconnected, the upstream request aborted and the model's slot released; logged and audited as client_stalled. A slow upstream is never a stall. 0 turns it off (swapgate addition)."},"policies":{"type":"array","items":{"$ref":"#/definitions/policy"},"default":[],"description":"Governance rules applied to requests and responses (swapgate addition)."},"audit":{"type":"object","required":["path"],"description":"Append-only audit log (swapgate addition). Absent: no audit log.","properties":{"path":{"type":"string","minLength":1,"description":"JSONL file, relative to this config file's directory."},"immutable":{"type":"boolean","default":true,"description":"Hash-chain records so tampering is detectable."},"retention_days":{"type":"integer","minimum":0,"default":0,"description":"Days to keep records. 0 keeps them forever."},"log_all_access":{"type":"boolean","default":false,"description":"Record every request, not only policy events."},"flush_interval_ms":{"type":"integer","minimum":0,"default":0,"description":"0: the records of one event-loop turn are written together with one write at the end of that turn, and a response's last byte waits for its record (a kill -9 loses no record of a delivered response). Above 0: records are batched for up to this many milliseconds and responses do not wait, so a crash can lose the records of the last window."},"fsync":{"type":"boolean","default":false,"description":"fdatasync the file after every write (one per group of records) before the responses waiting for them end, so records survive a power loss too. Costs throughput (see the README). A blocked request's record is synced either way."}}},"rateLimits":{"type":"object","description":"Request rate limits (swapgate addition).","properties":{"default":{"type":"object","description":"Limit for keys without their own requestsPerMinute.","properties":{"requestsPerMinute":{"type":"integer","minimum":1,"description":"Requests per minute per API key (or per client when no keys are set)."}}}}},"cache":{"type":"object","description":"Response cache for identical non-streaming requests (swapgate addition).","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn the cache on."},"ttl":{"type":"integer","minimum":0,"default":300,"description":"Seconds an entry stays valid."},"maxEntries":{"type":"integer","minimum":1,"default":1000,"description":"Most entries kept."}}},"logRequests":{"$ref":"#/definitions/ignored"},"logTimeFormat":{"$ref":"#/definitions/ignored"},"metricsMaxInMemory":{"$ref":"#/definitions/ignored"},"captureBuffer":{"$ref":"#/definitions/ignored"},"profiles":{"$ref":"#/definitions/ignored"},"matrix":{"$ref":"#/definitions/ignored"},"store":{"$ref":"#/definitions/ignored"},"ui":{"$ref":"#/definitions/ignored"},"performance":{"$ref":"#/definitions/ignored"},"upstream":{"$ref":"#/definitions/ignored"}}};
 const schema12 = {"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}};
 const schema13 = {"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}};
 const schema22 = {"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}};
 const schema16 = {"deprecated":true,"description":"A llama-swap setting that swapgate accepts but ignores."};
 const func2 = ucs2length;
 const pattern0 = new RegExp("^[a-zA-Z0-9_-]+$", "u");
-const schema14 = {"type":"object","required":["cmd"],"properties":{"cmd":{"type":"string","minLength":1,"description":"Command that starts the inference server, split into words like a POSIX shell does (quotes, backslashes; lines starting with # are comments). No shell is run. Use ${PORT} for a port chosen at each start."},"cmdStop":{"type":"string","description":"Command that stops the server gracefully (e.g. docker stop ${MODEL_ID}). ${PID} is the upstream process id. Empty: SIGTERM, then SIGKILL after unloadTimeout."},"proxy":{"type":"string","default":"http://localhost:${PORT}","description":"Base URL requests are forwarded to. Must be set when cmd listens on a fixed port; ${PORT} only works when cmd uses ${PORT}."},"checkEndpoint":{"type":"string","default":"/health","description":"Path polled until it answers HTTP 200 before requests are forwarded. \"none\" skips the check."},"ttl":{"type":"integer","minimum":-1,"description":"Seconds of inactivity after which the model is unloaded. 0 never unloads; absent or -1 uses globalTTL."},"unloadTimeout":{"type":"integer","minimum":0,"description":"Seconds a stopping model gets before it is killed. Absent or 0 uses the global unloadTimeout."},"healthCheckTimeout":{"type":"integer","minimum":0,"description":"Seconds to wait for this model to become ready (swapgate addition). Absent uses the global healthCheckTimeout; values below 15 are raised to 15."},"env":{"type":"array","items":{"type":"string"},"default":[],"description":"Extra environment variables for cmd, each NAME=value."},"name":{"type":"string","description":"Display name in /v1/models."},"description":{"type":"string","description":"Description in /v1/models."},"aliases":{"type":"array","items":{"$ref":"#/definitions/alias"},"default":[],"description":"Other ids this model answers to. Must be unique across models and differ from every model id."},"useModelName":{"type":"string","description":"Replaces the \"model\" field of requests sent upstream."},"unlisted":{"type":"boolean","default":false,"description":"Hide the model from /v1/models; it can still be requested."},"metadata":{"type":"object","default":{},"description":"Arbitrary data shown in /v1/models. Macros are substituted in its strings; a value that is exactly ${name} keeps the macro's type."},"macros":{"$ref":"#/definitions/macros"},"concurrencyLimit":{"type":"integer","minimum":0,"default":0,"description":"Most requests in flight to this model at once; more get HTTP 429. 0 means 10."},"sendLoadingState":{"type":"boolean","description":"Overrides the global sendLoadingState for this model."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"},"capabilities":{"$ref":"#/definitions/ignored"}}};
+const schema14 = {"type":"object","required":["cmd"],"properties":{"cmd":{"type":"string","minLength":1,"description":"Command that starts the inference server, split into words like a POSIX shell does (quotes, backslashes; lines starting with # are comments). No shell is run. Use ${PORT} for a port chosen at each start."},"cmdStop":{"type":"string","description":"Command that stops the server gracefully (e.g. docker stop ${MODEL_ID}). ${PID} is the upstream process id. Empty: SIGTERM, then SIGKILL after unloadTimeout."},"proxy":{"type":"string","default":"http://localhost:${PORT}","description":"Base URL requests are forwarded to. Must be set when cmd listens on a fixed port; ${PORT} only works when cmd uses ${PORT}."},"checkEndpoint":{"type":"string","default":"/health","description":"Path polled until it answers HTTP 200 before requests are forwarded. \"none\" skips the check."},"ttl":{"type":"integer","minimum":-1,"description":"Seconds of inactivity after which the model is unloaded. 0 never unloads; absent or -1 uses globalTTL."},"unloadTimeout":{"type":"integer","minimum":0,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. Absent or 0 uses the global unloadTimeout."},"healthCheckTimeout":{"type":"integer","minimum":0,"description":"Seconds to wait for this model to become ready (swapgate addition). Absent uses the global healthCheckTimeout; values below 15 are raised to 15."},"env":{"type":"array","items":{"type":"string"},"default":[],"description":"Extra environment variables for cmd, each NAME=value."},"name":{"type":"string","description":"Display name in /v1/models."},"description":{"type":"string","description":"Description in /v1/models."},"aliases":{"type":"array","items":{"$ref":"#/definitions/alias"},"default":[],"description":"Other ids this model answers to. Must be unique across models and differ from every model id."},"useModelName":{"type":"string","description":"Replaces the \"model\" field of requests sent upstream."},"unlisted":{"type":"boolean","default":false,"description":"Hide the model from /v1/models; it can still be requested."},"metadata":{"type":"object","default":{},"description":"Arbitrary data shown in /v1/models. Macros are substituted in its strings; a value that is exactly ${name} keeps the macro's type."},"macros":{"$ref":"#/definitions/macros"},"concurrencyLimit":{"type":"integer","minimum":0,"default":0,"description":"Most requests in flight to this model at once; more get HTTP 429. 0 means 10."},"sendLoadingState":{"type":"boolean","description":"Overrides the global sendLoadingState for this model."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"},"capabilities":{"$ref":"#/definitions/ignored"}}};
 const schema19 = {"type":"object","description":"Request rewriting applied before a request is forwarded.","properties":{"stripParams":{"type":"string","description":"Comma separated request fields to remove (e.g. \"temperature, top_p\"). \"model\" is never removed.","default":""},"strip_params":{"type":"string","description":"Older spelling of stripParams (llama-swap). Used when stripParams is not set."},"setParams":{"type":"object","description":"Request fields set (or overridden) on every request. Keys may be dotted paths. \"model\" cannot be set.","default":{}},"setParamsByID":{"type":"object","description":"Requested model id -> fields set when the request used that id. Applied after setParams. Every key other than the model id itself also becomes an alias of the model. Keys may use ${MODEL_ID}.","additionalProperties":{"type":"object"},"default":{}}},"default":{}};
 const schema15 = {"type":["string","object"],"minLength":1,"description":"Another id clients may request this model by; unique across all models. Either a string or (newer llama-swap) an object with id.","required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"The alias."},"name":{"$ref":"#/definitions/ignored"},"unlisted":{"$ref":"#/definitions/ignored"}}};
 
@@ -2176,19 +2176,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.policies !== undefined){
-let data36 = data.policies;
-if(Array.isArray(data36)){
-const len5 = data36.length;
-for(let i5=0; i5<len5; i5++){
-if(!(validate17(data36[i5], {instancePath:instancePath+"/policies/" + i5,parentData:data36,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err51 = {instancePath:instancePath+"/policies",schemaPath:"#/properties/policies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.policies.type,parentSchema:schema11.properties.policies,data:data36};
+if(data.requestBodyTimeout !== undefined){
+let data36 = data.requestBodyTimeout;
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 0 || isNaN(data36)){
+const err51 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.requestBodyTimeout,data:data36};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2198,11 +2190,8 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.audit !== undefined){
-let data38 = data.audit;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.path === undefined){
-const err52 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema11.properties.audit.required,parentSchema:schema11.properties.audit,data:data38};
+else {
+const err52 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.requestBodyTimeout.type,parentSchema:schema11.properties.requestBodyTimeout,data:data36};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2211,11 +2200,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data38.path !== undefined){
-let data39 = data38.path;
-if(typeof data39 === "string"){
-if(func2(data39) < 1){
-const err53 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data39};
+}
+if(data.clientStallTimeout !== undefined){
+let data37 = data.clientStallTimeout;
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 0 || isNaN(data37)){
+const err53 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clientStallTimeout,data:data37};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2226,7 +2216,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data39};
+const err54 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.clientStallTimeout.type,parentSchema:schema11.properties.clientStallTimeout,data:data37};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2236,10 +2226,19 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data38.immutable !== undefined){
-let data40 = data38.immutable;
-if(typeof data40 !== "boolean"){
-const err55 = {instancePath:instancePath+"/audit/immutable",schemaPath:"#/properties/audit/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.immutable.type,parentSchema:schema11.properties.audit.properties.immutable,data:data40};
+if(data.policies !== undefined){
+let data38 = data.policies;
+if(Array.isArray(data38)){
+const len5 = data38.length;
+for(let i5=0; i5<len5; i5++){
+if(!(validate17(data38[i5], {instancePath:instancePath+"/policies/" + i5,parentData:data38,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/policies",schemaPath:"#/properties/policies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.policies.type,parentSchema:schema11.properties.policies,data:data38};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2249,10 +2248,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data38.retention_days !== undefined){
-let data41 = data38.retention_days;
-if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err56 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.retention_days.type,parentSchema:schema11.properties.audit.properties.retention_days,data:data41};
+if(data.audit !== undefined){
+let data40 = data.audit;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.path === undefined){
+const err56 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema11.properties.audit.required,parentSchema:schema11.properties.audit,data:data40};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2261,9 +2261,11 @@ vErrors.push(err56);
 }
 errors++;
 }
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 < 0 || isNaN(data41)){
-const err57 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.retention_days,data:data41};
+if(data40.path !== undefined){
+let data41 = data40.path;
+if(typeof data41 === "string"){
+if(func2(data41) < 1){
+const err57 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data41};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2273,11 +2275,8 @@ vErrors.push(err57);
 errors++;
 }
 }
-}
-if(data38.log_all_access !== undefined){
-let data42 = data38.log_all_access;
-if(typeof data42 !== "boolean"){
-const err58 = {instancePath:instancePath+"/audit/log_all_access",schemaPath:"#/properties/audit/properties/log_all_access/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.log_all_access.type,parentSchema:schema11.properties.audit.properties.log_all_access,data:data42};
+else {
+const err58 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data41};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2287,10 +2286,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data38.flush_interval_ms !== undefined){
-let data43 = data38.flush_interval_ms;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err59 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.flush_interval_ms.type,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data43};
+if(data40.immutable !== undefined){
+let data42 = data40.immutable;
+if(typeof data42 !== "boolean"){
+const err59 = {instancePath:instancePath+"/audit/immutable",schemaPath:"#/properties/audit/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.immutable.type,parentSchema:schema11.properties.audit.properties.immutable,data:data42};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2299,9 +2298,11 @@ vErrors.push(err59);
 }
 errors++;
 }
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 < 0 || isNaN(data43)){
-const err60 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data43};
+}
+if(data40.retention_days !== undefined){
+let data43 = data40.retention_days;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err60 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.retention_days.type,parentSchema:schema11.properties.audit.properties.retention_days,data:data43};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2310,11 +2311,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err61 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data38};
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 < 0 || isNaN(data43)){
+const err61 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.retention_days,data:data43};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2324,16 +2323,11 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data.rateLimits !== undefined){
-let data44 = data.rateLimits;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.default !== undefined){
-let data45 = data44.default;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.requestsPerMinute !== undefined){
-let data46 = data45.requestsPerMinute;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err62 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute.type,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data46};
+}
+if(data40.log_all_access !== undefined){
+let data44 = data40.log_all_access;
+if(typeof data44 !== "boolean"){
+const err62 = {instancePath:instancePath+"/audit/log_all_access",schemaPath:"#/properties/audit/properties/log_all_access/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.log_all_access.type,parentSchema:schema11.properties.audit.properties.log_all_access,data:data44};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2342,9 +2336,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 1 || isNaN(data46)){
-const err63 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data46};
+}
+if(data40.flush_interval_ms !== undefined){
+let data45 = data40.flush_interval_ms;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err63 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.flush_interval_ms.type,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data45};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2353,11 +2349,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/rateLimits/default",schemaPath:"#/properties/rateLimits/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.properties.default.type,parentSchema:schema11.properties.rateLimits.properties.default,data:data45};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 0 || isNaN(data45)){
+const err64 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data45};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2368,8 +2362,10 @@ errors++;
 }
 }
 }
-else {
-const err65 = {instancePath:instancePath+"/rateLimits",schemaPath:"#/properties/rateLimits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.type,parentSchema:schema11.properties.rateLimits,data:data44};
+if(data40.fsync !== undefined){
+let data46 = data40.fsync;
+if(typeof data46 !== "boolean"){
+const err65 = {instancePath:instancePath+"/audit/fsync",schemaPath:"#/properties/audit/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.fsync.type,parentSchema:schema11.properties.audit.properties.fsync,data:data46};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2379,13 +2375,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data.cache !== undefined){
-let data47 = data.cache;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.enabled !== undefined){
-let data48 = data47.enabled;
-if(typeof data48 !== "boolean"){
-const err66 = {instancePath:instancePath+"/cache/enabled",schemaPath:"#/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cache.properties.enabled.type,parentSchema:schema11.properties.cache.properties.enabled,data:data48};
+}
+else {
+const err66 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data40};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2395,10 +2387,16 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data47.ttl !== undefined){
-let data49 = data47.ttl;
+if(data.rateLimits !== undefined){
+let data47 = data.rateLimits;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.default !== undefined){
+let data48 = data47.default;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.requestsPerMinute !== undefined){
+let data49 = data48.requestsPerMinute;
 if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err67 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.ttl.type,parentSchema:schema11.properties.cache.properties.ttl,data:data49};
+const err67 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute.type,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data49};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2408,8 +2406,8 @@ vErrors.push(err67);
 errors++;
 }
 if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 < 0 || isNaN(data49)){
-const err68 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.cache.properties.ttl,data:data49};
+if(data49 < 1 || isNaN(data49)){
+const err68 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data49};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2420,10 +2418,9 @@ errors++;
 }
 }
 }
-if(data47.maxEntries !== undefined){
-let data50 = data47.maxEntries;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err69 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.maxEntries.type,parentSchema:schema11.properties.cache.properties.maxEntries,data:data50};
+}
+else {
+const err69 = {instancePath:instancePath+"/rateLimits/default",schemaPath:"#/properties/rateLimits/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.properties.default.type,parentSchema:schema11.properties.rateLimits.properties.default,data:data48};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2432,9 +2429,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 < 1 || isNaN(data50)){
-const err70 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cache.properties.maxEntries,data:data50};
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/rateLimits",schemaPath:"#/properties/rateLimits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.type,parentSchema:schema11.properties.rateLimits,data:data47};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2444,10 +2442,13 @@ vErrors.push(err70);
 errors++;
 }
 }
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cache.type,parentSchema:schema11.properties.cache,data:data47};
+if(data.cache !== undefined){
+let data50 = data.cache;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.enabled !== undefined){
+let data51 = data50.enabled;
+if(typeof data51 !== "boolean"){
+const err71 = {instancePath:instancePath+"/cache/enabled",schemaPath:"#/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cache.properties.enabled.type,parentSchema:schema11.properties.cache.properties.enabled,data:data51};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2457,14 +2458,76 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-else {
-const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data50.ttl !== undefined){
+let data52 = data50.ttl;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err72 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.ttl.type,parentSchema:schema11.properties.cache.properties.ttl,data:data52};
 if(vErrors === null){
 vErrors = [err72];
 }
 else {
 vErrors.push(err72);
+}
+errors++;
+}
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 < 0 || isNaN(data52)){
+const err73 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.cache.properties.ttl,data:data52};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+}
+if(data50.maxEntries !== undefined){
+let data53 = data50.maxEntries;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err74 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.maxEntries.type,parentSchema:schema11.properties.cache.properties.maxEntries,data:data53};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 < 1 || isNaN(data53)){
+const err75 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cache.properties.maxEntries,data:data53};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cache.type,parentSchema:schema11.properties.cache,data:data50};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
 }
 errors++;
 }

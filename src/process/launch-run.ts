@@ -1,10 +1,13 @@
 // Puts one run on its feet: a port (when the command wants one), the placeholders filled in,
 // the process spawned. Gives back everything it took when it fails or is cancelled midway.
+import { randomUUID } from 'node:crypto';
 import { SwapgateError, upstreamStartError } from '../shared/errors.js';
 import { LineRing } from '../shared/log-hub.js';
 import { allocatePort, type PortReservations } from './port-reservations.js';
 import { getStartTicks, signalGroup } from './process-liveness.js';
+import { RUN_MARKER_VAR } from './read-proc-identity.js';
 import type { ActiveRun, RunContext } from './run-context.js';
+import { RunMembers } from './run-members.js';
 import { spawnUpstream } from './spawn-upstream.js';
 import { resolveRunTarget } from './substitute-placeholders.js';
 
@@ -26,10 +29,13 @@ export async function launchRun(ctx: RunContext, options: LaunchOptions): Promis
     if (cancel.aborted) throw cancel.reason;
     const target = resolveRunTarget(model, port);
     const tail = new LineRing(FAILURE_TAIL_LINES);
+    // Inherited by every descendant, so they can be told apart from strangers even after they
+    // left the group or lost their parent (see collectRunMembers).
+    const marker = randomUUID();
     const upstream = await spawnUpstream({
       modelId: model.id,
       argv: target.argv,
-      env: ctx.env,
+      env: { ...ctx.env, [RUN_MARKER_VAR]: marker },
       extendEnv: ctx.extendEnv,
       onLine: (line) => options.onLine(tail, line),
     });
@@ -39,13 +45,18 @@ export async function launchRun(ctx: RunContext, options: LaunchOptions): Promis
       await upstream.exited;
       throw cancel.reason;
     }
-    const { pid, pgid } = upstream;
+    const { pid } = upstream;
     // The start time names this process even after it execs (env …, wrapper scripts).
     const startTicks = getStartTicks(pid);
-    ctx.registry
-      ?.add({ pid, pgid, modelId: model.id, argv: target.argv, startedAt: Date.now(), startTicks })
-      .catch((error: unknown) => ctx.logger.warn({ err: error, pid }, 'could not record the process in the orphan registry'));
-    return { upstream, port, target, tail, startedAt: options.startedAt };
+    const onRegistryError = (error: unknown): void => ctx.logger.warn({ err: error, pid }, 'could not update the orphan registry');
+    const members = new RunMembers(upstream, {
+      marker,
+      startTicks,
+      onChange: (identity) => void ctx.registry?.record(identity).catch(onRegistryError),
+    });
+    ctx.registry?.add({ ...members.identity, modelId: model.id, argv: target.argv, startedAt: Date.now() }).catch(onRegistryError);
+    members.watch(); // its first look records what the leader exec'd into (env …, `exec` in a script)
+    return { upstream, members, port, target, tail, startedAt: options.startedAt };
   } catch (error) {
     if (port !== null) ports.release(port);
     throw error;

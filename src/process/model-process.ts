@@ -123,6 +123,7 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
     const durationMs = this.ctx.clock.now() - run.startedAt;
     if (outcome === 'cancelled') throw cancel.reason;
     if (outcome === 'healthy') {
+      run.members.scan(); // helpers a wrapper starts before its server are on record from now on
       this.lastStart = durationMs;
       this.failure = null;
       this.transition('ready', 'healthy');

@@ -1,31 +1,26 @@
-// Remembers, in a small JSON file, every process group a daemon started and has not yet seen
-// exit, with the daemon that owns it. If that daemon dies without stopping them (SIGKILL,
-// crash), the next boot reaps what is left: this is what makes "no orphans" hold across crashes.
-// Daemons may share the file (same --listen text, e.g. port 0), so each entry names its owner
-// and only the entries of dead owners are reaped.
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// Remembers, in the per-user state directory, every upstream run this daemon started and has not
+// yet seen gone, and what names its processes. Each daemon writes its own file (named after its
+// pid and start time, which the file also holds), whatever its --listen and config. If a daemon
+// dies without stopping its runs (SIGKILL, crash), the next daemon to boot, with any --listen,
+// reaps what is left: this is what makes "no orphans" hold across crashes. Files of live daemons
+// are left alone.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from '../shared/logger.js';
 import { logReapReport } from './log-reap-report.js';
-import { parseOrphanEntries } from './parse-orphan-entries.js';
 import { getErrnoCode } from './process-errors.js';
 import { getStartTicks } from './process-liveness.js';
-import {
-  isOwnedBy,
-  isOwnerAlive,
-  reapEntries,
-  type OrphanEntry,
-  type ProcessIdentity,
-  type ReapOptions,
-  type ReapReport,
-} from './reap-orphans.js';
+import { readBootId } from './read-proc-identity.js';
+import { isOwnerAlive, reapEntries, type OrphanEntry, type ReapOptions, type ReapReport } from './reap-orphans.js';
+import type { RunIdentity } from './run-identity.js';
+import { formatStateFile, parseStateFile, type DaemonIdentity, type StateFile } from './state-file.js';
 import { withFileLock } from './with-file-lock.js';
 
 export type { OrphanEntry, ReapOptions, ReapReport };
 
-/** What a daemon records about one run; the registry adds who owns it. */
-export type RunRecord = Omit<OrphanEntry, 'ownerPid' | 'ownerStartTicks'>;
+/** What a daemon records about one run; the registry adds who owns it and the boot. */
+export type RunRecord = Omit<OrphanEntry, 'ownerPid' | 'ownerStartTicks' | 'bootId'>;
 
 export interface OrphanRegistryOptions {
   /** The daemon that owns what this registry adds. Default: this process. */
@@ -34,37 +29,45 @@ export interface OrphanRegistryOptions {
   readonly logger?: Logger;
 }
 
-/** `<stateDir>/swapgate-<hash of name>.json`; name is e.g. the listen address. */
-export function getOrphanStatePath(stateDir: string, name: string): string {
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
-  return join(stateDir, `swapgate-${hash}.json`);
-}
+const STATE_FILE = /^swapgate-.*\.json$/;
+/** A temp or lock file this old was left by a writer that died. */
+const LEFTOVER_FILE_MS = 60_000;
 
 export class OrphanRegistry {
-  readonly owner: ProcessIdentity;
+  readonly owner: DaemonIdentity;
+  /** This daemon's own file: written while it has runs, removed when it has none. */
+  readonly filePath: string;
   private readonly logger: Logger | null;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly filePath: string,
+    readonly stateDir: string,
     options: OrphanRegistryOptions = {},
   ) {
     // Reading our own pid is not reading the environment; it names the owner, as start ticks do.
     const pid = options.ownerPid ?? process.pid;
-    this.owner = { pid, startTicks: getStartTicks(pid) };
+    this.owner = { pid, startTicks: getStartTicks(pid), bootId: readBootId() };
+    // Without /proc (no start time) the time of day keeps a reused pid from naming the same file.
+    this.filePath = join(stateDir, `swapgate-${pid}-${this.owner.startTicks ?? `t${Date.now()}`}.json`);
     this.logger = options.logger ?? null;
   }
 
   add(record: RunRecord): Promise<void> {
-    const entry: OrphanEntry = { ...record, ownerPid: this.owner.pid, ownerStartTicks: this.owner.startTicks };
-    return this.update((entries) => void entries.set(entry.pid, entry));
+    const entry = this.own(record);
+    return this.update((entries) => void entries.set(keyOf(entry), entry));
   }
 
-  remove(pid: number): Promise<void> {
+  /** Records what was learnt about a run's processes since (command lines, descendants). */
+  record(identity: RunIdentity): Promise<void> {
     return this.update((entries) => {
-      const entry = entries.get(pid);
-      return entry !== undefined && isOwnedBy(entry, this.owner) && entries.delete(pid);
+      const entry = entries.get(keyOf(identity));
+      if (entry === undefined) return false; // already removed: the run is over
+      entries.set(keyOf(identity), { ...entry, cmdlines: identity.cmdlines, descendants: identity.descendants });
     });
+  }
+
+  remove(pid: number, startTicks: number | null): Promise<void> {
+    return this.update((entries) => entries.delete(keyOf({ pid, startTicks })));
   }
 
   /** Resolves once every write asked for so far is done (failed ones included). */
@@ -72,54 +75,87 @@ export class OrphanRegistry {
     return this.queue;
   }
 
-  /** Every entry in the file, of any owner, once this registry's pending writes are done. */
+  /** This daemon's entries, once its pending writes are done. */
   async list(): Promise<OrphanEntry[]> {
     await this.queue;
-    return [...(await this.read()).values()];
+    return (await readState(this.filePath)).entries;
   }
 
   /**
-   * Kills the groups recorded by daemons that are gone and are still alive and still theirs;
-   * forgets them. Entries of live daemons (this one included) stay.
+   * Reaps the runs recorded by every daemon that is gone: moves their entries into this
+   * daemon's file (so a daemon booting at the same time leaves them, and a crash now loses
+   * none), ends what is left of them, and forgets what is gone. Files of live daemons stay.
    */
   async reapOrphans(options: ReapOptions = {}): Promise<ReapReport> {
-    const claimed: OrphanEntry[] = [];
-    const kept: OrphanEntry[] = [];
-    // Claimed under the lock: a daemon booting at the same time then sees them as ours and leaves them.
-    await this.update((entries) => {
-      for (const entry of entries.values()) {
-        if (isOwnedBy(entry, this.owner)) continue;
-        if (isOwnerAlive(entry)) kept.push(entry);
-        else {
-          claimed.push(entry);
-          entries.set(entry.pid, { ...entry, ownerPid: this.owner.pid, ownerStartTicks: this.owner.startTicks });
-        }
-      }
-      return claimed.length > 0;
-    });
+    const { claimed, kept } = await this.claimOrphans();
     const report: ReapReport = { ...(await reapEntries(claimed, options)), kept };
     // Survivors stay on record (now as ours), so the boot after this daemon tries again.
     const settled = [...report.reaped, ...report.skipped.map((skip) => skip.entry)];
-    if (settled.length > 0) {
-      await this.update((entries) => {
-        for (const entry of settled) {
-          const current = entries.get(entry.pid);
-          if (current !== undefined && isOwnedBy(current, this.owner) && isSameRun(current, entry)) entries.delete(entry.pid);
-        }
-      });
-    }
+    if (settled.length > 0) await this.update((entries) => settled.forEach((entry) => entries.delete(keyOf(entry))));
     if (this.logger !== null) logReapReport(this.logger, report);
     return report;
   }
 
-  // Read-modify-write, one at a time in this registry and under a file lock across daemons, so
-  // nobody's entries are lost; `mutate` returns false when there is nothing to write.
-  private update(mutate: (entries: Map<number, OrphanEntry>) => boolean | void): Promise<void> {
+  private own(record: RunRecord): OrphanEntry {
+    return { ...record, ownerPid: this.owner.pid, ownerStartTicks: this.owner.startTicks, bootId: this.owner.bootId };
+  }
+
+  private async claimOrphans(): Promise<{ claimed: OrphanEntry[]; kept: OrphanEntry[] }> {
+    const claimed: OrphanEntry[] = [];
+    const kept: OrphanEntry[] = [];
+    for (const path of await this.listOtherFiles()) {
+      // Read without the lock first: most files belong to live daemons, which stay untouched.
+      const { daemon, entries } = await readState(path);
+      const ownerGone = daemon !== null && !isOwnerAlive({ ownerPid: daemon.pid, ownerStartTicks: daemon.startTicks });
+      if (!ownerGone && entries.every(isOwnerAlive)) {
+        kept.push(...entries);
+        continue;
+      }
+      await withFileLock(path, async () => {
+        const current = await readState(path);
+        const theirs = current.entries.filter(isOwnerAlive);
+        const orphans = current.entries.filter((entry) => !isOwnerAlive(entry));
+        kept.push(...theirs);
+        claimed.push(...orphans);
+        // Into our file first, then out of theirs: a crash in between leaves them on record twice,
+        // never nowhere. Records of another boot are reported and forgotten, never moved.
+        const sameBoot = orphans.filter((entry) => entry.bootId === null || entry.bootId === this.owner.bootId);
+        if (sameBoot.length > 0) await this.update((ours) => sameBoot.forEach((entry) => ours.set(keyOf(entry), this.own(entry))));
+        if (theirs.length === 0) await rm(path, { force: true });
+        else if (orphans.length > 0 && current.daemon === null) await writeAtomically(path, legacyText(theirs)); // an older version's shared file
+      });
+    }
+    return { claimed, kept };
+  }
+
+  // The state files of other daemons; leftovers of writers that died are removed on the way.
+  private async listOtherFiles(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.stateDir);
+    } catch (error) {
+      if (getErrnoCode(error) === 'ENOENT') return [];
+      throw error;
+    }
+    const files: string[] = [];
+    for (const name of names) {
+      const path = join(this.stateDir, name);
+      if (STATE_FILE.test(name) && path !== this.filePath) files.push(path);
+      else if (/^swapgate-.*\.(tmp|lock)$/.test(name)) await removeIfOld(path);
+    }
+    return files;
+  }
+
+  // Read-modify-write, one at a time in this registry and under a file lock across processes;
+  // `mutate` returns false when there is nothing to write. An empty file is removed.
+  private update(mutate: (entries: Map<string, OrphanEntry>) => boolean | void): Promise<void> {
     const next = this.queue.then(async () => {
-      await mkdir(dirname(this.filePath), { recursive: true });
+      await mkdir(this.stateDir, { recursive: true, mode: 0o700 });
       await withFileLock(this.filePath, async () => {
-        const entries = await this.read();
-        if (mutate(entries) !== false) await this.write(entries);
+        const entries = new Map((await readState(this.filePath)).entries.map((entry) => [keyOf(entry), entry]));
+        if (mutate(entries) === false) return;
+        if (entries.size === 0) await rm(this.filePath, { force: true });
+        else await writeAtomically(this.filePath, formatStateFile(this.owner, [...entries.values()]));
       });
     });
     // The queue must survive a failed write; the caller still sees the error through `next`.
@@ -129,25 +165,37 @@ export class OrphanRegistry {
     );
     return next;
   }
+}
 
-  private async read(): Promise<Map<number, OrphanEntry>> {
-    let text = '';
-    try {
-      text = await readFile(this.filePath, 'utf8');
-    } catch (error) {
-      if (getErrnoCode(error) !== 'ENOENT') throw error;
-    }
-    return new Map(parseOrphanEntries(text).map((entry) => [entry.pid, entry]));
-  }
+/** One run on one boot: a pid alone may come back as another run after the first is gone. */
+function keyOf(run: { readonly pid: number; readonly startTicks: number | null }): string {
+  return `${run.pid}/${run.startTicks ?? '?'}`;
+}
 
-  // Atomic (temp + rename): a reader never sees half a file, even if this daemon dies mid-write.
-  private async write(entries: Map<number, OrphanEntry>): Promise<void> {
-    const temp = `${this.filePath}.${randomUUID()}.tmp`;
-    await writeFile(temp, `${JSON.stringify({ entries: [...entries.values()] }, null, 2)}\n`);
-    await rename(temp, this.filePath);
+async function readState(path: string): Promise<StateFile> {
+  try {
+    return parseStateFile(await readFile(path, 'utf8'));
+  } catch (error) {
+    if (getErrnoCode(error) === 'ENOENT') return { daemon: null, entries: [] };
+    throw error;
   }
 }
 
-function isSameRun(a: OrphanEntry, b: OrphanEntry): boolean {
-  return a.pid === b.pid && a.pgid === b.pgid && a.startTicks === b.startTicks && a.startedAt === b.startedAt;
+// Temp + rename: a reader never sees half a file, even if the writer dies mid-write.
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.${randomUUID()}.tmp`;
+  await writeFile(temp, text, { mode: 0o600 });
+  await rename(temp, path);
+}
+
+function legacyText(entries: readonly OrphanEntry[]): string {
+  return `${JSON.stringify({ entries }, null, 2)}\n`;
+}
+
+async function removeIfOld(path: string): Promise<void> {
+  try {
+    if (Date.now() - (await stat(path)).mtimeMs > LEFTOVER_FILE_MS) await rm(path, { force: true });
+  } catch (error) {
+    if (getErrnoCode(error) !== 'ENOENT') throw error;
+  }
 }

@@ -1,33 +1,8 @@
 // Is a process (group) still there? kill(…, 0) alone says yes for zombies, and where PID 1
 // does not reap (some containers/VMs) a killed grandchild stays a zombie forever, so on Linux
 // /proc decides: a zombie counts as gone.
-import { readdirSync, readFileSync } from 'node:fs';
 import { getErrnoCode } from './process-errors.js';
-
-interface ProcStat {
-  readonly state: string;
-  readonly pgrp: number;
-  /** Field 22: when the process started, in clock ticks since boot; exec does not change it. */
-  readonly startTicks: number;
-}
-
-const HAS_PROC = readProcStat(process.pid) !== null;
-
-// "pid (comm) S ppid pgrp ..."; comm may hold spaces and parentheses, so parse after the last ')'.
-function readProcStat(pid: number): ProcStat | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null; // no such process, or no /proc on this system: the caller decides what that means
-  }
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]), startTicks: Number(fields[19]) };
-}
-
-function isDeadState(state: string): boolean {
-  return state === 'Z' || state === 'X' || state === 'x';
-}
+import { HAS_PROC, isDeadState, readProcessTable, readProcStat } from './read-proc-stat.js';
 
 /**
  * The start time of a live process (clock ticks since boot), or null when it is gone or there is
@@ -35,7 +10,7 @@ function isDeadState(state: string): boolean {
  */
 export function getStartTicks(pid: number): number | null {
   const stat = readProcStat(pid);
-  return stat === null || isDeadState(stat.state) || !Number.isSafeInteger(stat.startTicks) ? null : stat.startTicks;
+  return stat === null || isDeadState(stat.state) ? null : stat.startTicks;
 }
 
 /** Sends `signal` (0 = probe) to pid or, when negative, to the group -pid. False when none exists. */
@@ -59,14 +34,9 @@ export function isPidAlive(pid: number): boolean {
 
 export function isGroupAlive(pgid: number): boolean {
   if (!sendSignal(-pgid, 0)) return false;
-  if (!HAS_PROC) return true;
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    const stat = readProcStat(pid);
-    if (stat !== null && stat.pgrp === pgid && !isDeadState(stat.state)) return true;
-  }
-  return false;
+  const table = readProcessTable();
+  if (table === null) return true;
+  return table.some((stat) => stat.pgrp === pgid && !isDeadState(stat.state));
 }
 
 /** Signals a whole process group; false when the group no longer exists. */

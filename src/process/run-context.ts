@@ -6,6 +6,7 @@ import type { LineRing, LogHub } from '../shared/log-hub.js';
 import type { Logger } from '../shared/logger.js';
 import type { OrphanRegistry } from './orphan-registry.js';
 import { daemonPortReservations, type PortReservations } from './port-reservations.js';
+import type { RunMembers } from './run-members.js';
 import { buildChildEnv, type SpawnedUpstream } from './spawn-upstream.js';
 import type { RunTarget } from './substitute-placeholders.js';
 
@@ -37,6 +38,8 @@ export interface RunContext {
 /** One spawned upstream and what was allocated for it. */
 export interface ActiveRun {
   readonly upstream: SpawnedUpstream;
+  /** Its processes as far as they are known: what a stop collects and ends. */
+  readonly members: RunMembers;
   readonly port: number | null;
   readonly target: RunTarget;
   /** This run's own recent output, for failure reports. */

@@ -1,15 +1,19 @@
-// Ends one upstream run: cmdStop or SIGTERM to the group, SIGKILL to the group and the pid
-// tree after the grace period (or at once when forced), and returns only once the leader has
-// exited and the group is gone.
+// Ends one upstream run on request: its members are collected first, then cmdStop (or SIGTERM
+// to the group and to every member that left it), SIGKILL to all of them after the grace
+// period (or at once when forced), and it returns only once the leader has exited and every
+// member is gone (see endProcessTree).
 import treeKill from 'tree-kill';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { isGroupAlive, pause, signalGroup, waitUntil } from './process-liveness.js';
+import { endProcessTree, type ProcessTree } from './end-process-tree.js';
+import { pause } from './process-liveness.js';
+import { HAS_PROC } from './read-proc-stat.js';
+import type { RunMembers } from './run-members.js';
 import { runStopCommand, type StopCommandOptions } from './run-stop-command.js';
 import type { SpawnedUpstream } from './spawn-upstream.js';
 
 /** After SIGKILL, how long to wait for the kernel before giving up (a process stuck in D state). */
-const AFTER_KILL_WAIT_MS = 10_000;
+export const AFTER_KILL_WAIT_MS = 10_000;
 /** tree-kill lists the tree with `ps`; a hung `ps` must not hold up the group SIGKILL. */
 const TREE_KILL_WAIT_MS = 2_000;
 
@@ -31,65 +35,47 @@ export interface TerminateOutcome {
   readonly gone: boolean;
 }
 
-export async function terminateUpstream(run: SpawnedUpstream, options: TerminateOptions): Promise<TerminateOutcome> {
-  const hard = new AbortController();
-  const timer = options.clock.setTimeout(() => hard.abort(), options.unloadTimeoutMs);
-  const onForce = (): void => hard.abort();
+export async function terminateUpstream(run: SpawnedUpstream, members: RunMembers, options: TerminateOptions): Promise<TerminateOutcome> {
+  const grace = new AbortController();
+  const timer = options.clock.setTimeout(() => grace.abort(), options.unloadTimeoutMs);
+  const onForce = (): void => grace.abort();
   options.force.addEventListener('abort', onForce, { once: true });
-  if (options.force.aborted) hard.abort();
+  if (options.force.aborted) grace.abort();
   try {
-    if (!hard.signal.aborted) askToStop(run, options);
-    if (await waitUntilGone(run, hard.signal, Number.POSITIVE_INFINITY)) return { killed: false, gone: true };
-    await killHard(run);
-    const gone = await waitUntilGone(run, undefined, AFTER_KILL_WAIT_MS);
-    if (!gone) options.logger.error({ pid: run.pid, pgid: run.pgid }, 'upstream survived SIGKILL');
-    return { killed: true, gone };
+    const outcome = await endProcessTree(getUpstreamTree(run, members), {
+      grace: grace.signal,
+      killWaitMs: AFTER_KILL_WAIT_MS,
+      askToStop: (_found, terminate) => askToStop(run, terminate, options),
+    });
+    if (!outcome.gone) options.logger.error({ pid: run.pid, pgid: run.pgid, survivors: outcome.survivors }, 'upstream survived SIGKILL');
+    return { killed: outcome.killed, gone: outcome.gone };
   } finally {
     timer.cancel();
     options.force.removeEventListener('abort', onForce);
   }
 }
 
-/** SIGKILLs the pid tree (while the leader lives, so its children can still be found) and the group. */
-export async function killHard(run: SpawnedUpstream): Promise<void> {
+/** The run's members for endProcessTree; without /proc, SIGKILL also goes down the pid tree by `ps`. */
+export function getUpstreamTree(run: SpawnedUpstream, members: RunMembers): ProcessTree {
+  const tree = members.tree();
+  if (HAS_PROC) return tree;
   // Once the leader has exited its pid may be reused; only its group is still safe to signal.
-  if (run.exitInfo() === null) await killTree(run.pid);
-  signalGroup(run.pgid, 'SIGKILL');
+  return { ...tree, beforeKill: () => (run.exitInfo() === null ? killTreeByPs(run.pid) : Promise.resolve()) };
 }
 
-function askToStop(run: SpawnedUpstream, options: TerminateOptions): void {
-  if (run.exitInfo() !== null || options.stopArgv === null) {
-    signalGroup(run.pgid, 'SIGTERM');
-    return;
-  }
+function askToStop(run: SpawnedUpstream, terminate: () => void, options: TerminateOptions): void {
+  if (run.exitInfo() !== null || options.stopArgv === null) return terminate();
   const stopArgv = options.stopArgv;
-  // Whatever the leader leaves in its group after a cmdStop would be an orphan: ask it to go too.
-  void run.exited.then(() => signalGroup(run.pgid, 'SIGTERM'));
+  // Whatever the leader leaves behind after a cmdStop would be an orphan: ask it to go too.
+  void run.exited.then(terminate);
   void runStopCommand(stopArgv, { ...options.stopCommand, timeoutMs: options.unloadTimeoutMs }).then((result) => {
     if (result.ok || run.exitInfo() !== null) return;
     options.logger.warn({ cmdStop: stopArgv, error: result.error }, 'cmdStop failed; sending SIGTERM instead');
-    signalGroup(run.pgid, 'SIGTERM');
+    terminate();
   });
 }
 
-async function waitUntilGone(run: SpawnedUpstream, signal: AbortSignal | undefined, timeoutMs: number): Promise<boolean> {
-  const leaderExited = await Promise.race([
-    run.exited.then(() => true),
-    abortedOrTimeout(signal, timeoutMs).then(() => false),
-  ]);
-  if (!leaderExited) return false;
-  return waitUntil(() => !isGroupAlive(run.pgid), { timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 2 ** 31 - 1, signal });
-}
-
-function abortedOrTimeout(signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) return resolve();
-    signal?.addEventListener('abort', () => resolve(), { once: true });
-    if (Number.isFinite(timeoutMs)) setTimeout(resolve, timeoutMs).unref();
-  });
-}
-
-function killTree(pid: number): Promise<void> {
+function killTreeByPs(pid: number): Promise<void> {
   const killed = new Promise<void>((resolve) => {
     // An error here means the tree could not be listed (no `ps`) or was already gone; the
     // group SIGKILL that follows still covers every process that stayed in the group.

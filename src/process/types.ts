@@ -53,7 +53,7 @@ export interface ModelProcess extends EventEmitter<ProcessEvents> {
    * the start unless it was the last waiter.
    */
   ensureReady(signal?: AbortSignal): Promise<void>;
-  /** Runs cmdStop or SIGTERMs the group, SIGKILLs the tree after unloadTimeout; resolves when gone. */
+  /** Runs cmdStop or SIGTERMs the whole process tree, SIGKILLs it after unloadTimeout; resolves when every process of it is gone. */
   stop(reason: string): Promise<void>;
   /** Stop and refuse further starts. */
   shutdown(options?: { force?: boolean }): Promise<void>;

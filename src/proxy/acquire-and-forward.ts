@@ -116,6 +116,7 @@ function forwardTo(
     body: request.body,
     label: target.label,
     timeoutMs: ctx.upstreamTimeoutMs,
+    stallTimeoutMs: ctx.clientStallTimeoutMs,
     logTail: modelId === null ? NO_LOG_TAIL : () => ctx.supervisor.logTail(modelId, ctx.logTailLines),
     release: upstream.lease,
     continuation: upstream.continuation,

@@ -3,6 +3,7 @@
 // is left is to cut the response short.
 import type { OutgoingHttpHeaders } from 'node:http';
 import { formatErrorBody, isSwapgateError, type SwapgateError } from '../shared/errors.js';
+import { discardBody, isBodyArriving } from './discard-body.js';
 import type { Exchange } from './exchange.js';
 import { internalError } from './proxy-errors.js';
 
@@ -14,8 +15,6 @@ export function getErrorHeaders(error: SwapgateError): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (error.retryAfterSec !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSec)));
   if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="swapgate"';
-  // The rest of an oversized upload is not worth reading; close instead of draining it.
-  if (error.status === 413) headers.connection = 'close';
   return headers;
 }
 
@@ -49,6 +48,12 @@ export function sendError(exchange: Exchange, rendered: RenderedError): void {
   if (out.headersSent || out.destroyed || out.writableEnded) return;
   const headers: OutgoingHttpHeaders = { ...exchange.responseHeaders, ...getErrorHeaders(rendered.error) };
   headers['content-length'] = rendered.bytes;
+  // The body is still arriving: a sender too slow for its deadline is cut off; anyone else has
+  // the rest read and thrown away (bounded) so that it can read this answer (an oversized upload).
+  if (isBodyArriving(exchange.incoming)) {
+    if (rendered.error.code === 'request_timeout') headers.connection = 'close';
+    else discardBody(exchange.incoming);
+  }
   exchange.bytes = rendered.bytes;
   out.writeHead(rendered.status, headers);
   out.end(rendered.body);

@@ -3,6 +3,8 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { SwapgateError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { Lease } from '../supervisor/types.js';
+import type { BodyDeadline } from './body-deadline.js';
 import type { ResponseWrapper } from './hooks.js';
 import type { UpstreamEndpoint } from './upstream-pool.js';
 
@@ -15,6 +17,8 @@ export interface StreamedBody {
   /** Bytes already counted against the limit. */
   readonly received: number;
   readonly limitBytes: number;
+  /** requestBodyTimeout, running while the rest is piped (a multipart scan may have used some). */
+  readonly deadline: BodyDeadline;
 }
 
 /** The client already has a 200 event-stream head (loading state): only the body follows. */
@@ -33,10 +37,12 @@ export interface ForwardSpec {
   readonly label: string;
   /** 0 = no idle timeout. */
   readonly timeoutMs: number;
+  /** clientStallTimeout: a client whose socket stays full this long is disconnected; 0 = never. */
+  readonly stallTimeoutMs: number;
   /** The model's last log lines, quoted in a 502. */
   readonly logTail: () => readonly string[];
-  /** Called exactly once when the exchange is over (the lease). */
-  readonly release: { release(): void } | null;
+  /** The lease: released exactly once when the exchange is over; a revoke ends the exchange. */
+  readonly release: Pick<Lease, 'release' | 'onRevoke'> | null;
   readonly continuation: StreamContinuation | null;
   /** What the hooks want to see of (or do to) the response; null: bytes pipe straight through. */
   readonly wrappers: readonly ResponseWrapper[] | null;

@@ -1,16 +1,19 @@
 // Sends one request upstream through a keep-alive agent and streams the answer straight into
 // the client's response (or through the transforms hooks asked for). Client disconnect destroys
 // the upstream request and releases the lease at once; failures before the head become typed
-// errors (502/504), after it a cut stream.
+// errors (502/504), after it a cut stream. A revoked lease (its model must stop) ends it too.
 // Listeners are shared functions that find their Forwarding through a tag on the emitter, so
 // the hot path allocates one object per request instead of a closure per event.
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { abortedError, type SwapgateError } from '../shared/errors.js';
+import type { LeaseRevokeListener } from '../supervisor/types.js';
+import { endRevokedResponse } from './end-revoked-response.js';
+import { ClientStallTimer } from './client-stall.js';
 import type { ClientGoneListener, Exchange } from './exchange.js';
 import type { ForwardSpec } from './forward-spec.js';
 import { isUnreadByUpstream } from './is-unread-by-upstream.js';
 import { pipeRequest } from './pipe-upload.js';
-import { bodyTooLarge, errorCodeOf, upstreamFailed, upstreamStatus, upstreamTimeout } from './proxy-errors.js';
+import { errorCodeOf, upstreamFailed, upstreamStatus, upstreamTimeout } from './proxy-errors.js';
 import { buildClientHeaders } from './proxy-headers.js';
 import { openTransforms, writeHeadWith, type TransformedResponse } from './transformed-response.js';
 
@@ -35,7 +38,7 @@ export function forward(exchange: Exchange, spec: ForwardSpec): Promise<void> {
   return new Promise<void>((resolve, reject) => new Forwarding(exchange, spec, resolve, reject).start());
 }
 
-class Forwarding implements ClientGoneListener {
+class Forwarding implements ClientGoneListener, LeaseRevokeListener {
   private settled = false;
   private done = false;
   private retried = false;
@@ -46,6 +49,8 @@ class Forwarding implements ClientGoneListener {
   private transformed: TransformedResponse | null = null;
   /** The client's response is corked until the end of this tick (see pipeChunk). */
   private corked = false;
+  /** Made at the first write the client's socket did not take (clientStallTimeout). */
+  private stall: ClientStallTimer | null = null;
   private readonly out: Tagged<ServerResponse>;
 
   constructor(
@@ -60,7 +65,8 @@ class Forwarding implements ClientGoneListener {
   start(): void {
     if (this.exchange.isGone) return this.onClientGone();
     this.exchange.setClientGoneListener(this);
-    this.send();
+    this.spec.release?.onRevoke(this); // told at once if already revoked
+    if (!this.done) this.send();
   }
 
   onClientGone(): void {
@@ -68,6 +74,15 @@ class Forwarding implements ClientGoneListener {
     this.finish();
     this.current?.destroy();
     this.settle(abortedError('request'));
+  }
+
+  onLeaseRevoked(error: SwapgateError): void {
+    if (this.done) return;
+    this.exchange.outcome ??= 'upstream_error';
+    const res = this.upstream;
+    if (res === null) return this.fail(error, true); // before the head: a 503 like any refusal
+    this.cutUpstream();
+    endRevokedResponse(this.exchange, res, this.spec.continuation !== null, this.transformed, error);
   }
 
   onResponse(req: ClientRequest, res: IncomingMessage): void {
@@ -143,13 +158,19 @@ class Forwarding implements ClientGoneListener {
     const transformed = this.transformed;
     if (transformed === null) {
       this.exchange.bytes += chunk.length;
-      if (!this.out.write(chunk)) res.pause();
+      if (!this.out.write(chunk)) this.waitForClient(res);
       return;
     }
     const flowing = transformed.write(chunk);
     // A transform ended the stream (a block, a truncation): the client has all it will get.
     if (transformed.finished) return this.cutUpstream();
-    if (!flowing) res.pause();
+    if (!flowing) this.waitForClient(res);
+  }
+
+  /** The client's socket is full: the upstream waits for 'drain', and the stall clock runs. */
+  private waitForClient(res: IncomingMessage): void {
+    res.pause();
+    (this.stall ??= new ClientStallTimer(this.exchange, this.spec.stallTimeoutMs)).start();
   }
 
   uncork(): void {
@@ -159,6 +180,7 @@ class Forwarding implements ClientGoneListener {
   }
 
   resumeUpstream(): void {
+    this.stall?.clear();
     this.upstream?.resume();
   }
 
@@ -176,12 +198,7 @@ class Forwarding implements ClientGoneListener {
     else {
       if (body.head !== null) req.write(body.head);
       if (body.rest === null) req.end();
-      else {
-        const budget = { received: body.received, limitBytes: body.limitBytes };
-        const overLimit = (): void => this.fail(bodyTooLarge(body.limitBytes), true);
-        const broken = (): void => this.fail(abortedError('request body'), true);
-        pipeRequest(body.rest, req, budget, overLimit, broken);
-      }
+      else pipeRequest(body.rest, req, body, (error) => this.fail(error, true));
     }
   }
 
@@ -195,6 +212,7 @@ class Forwarding implements ClientGoneListener {
     res.off('error', onUpstreamBroken);
     res.off('close', onUpstreamBroken);
     this.out.off('drain', onClientDrain);
+    this.stall?.clear();
     // Corks are counted on the socket itself, which outlives this response (keep-alive).
     this.uncork();
     return true;

@@ -9,6 +9,7 @@ import type { JsonObject } from './hooks.js';
 import { LoadingStateStream } from './loading-state.js';
 import type { Target } from './model-resolver.js';
 import type { PipelineContext } from './pipeline-context.js';
+import { BodyDeadline } from './body-deadline.js';
 import { badRequest, modelMissing, modelNotFound } from './proxy-errors.js';
 import { getDeclaredLength, readBody, takeCompleteBody } from './read-body.js';
 
@@ -16,7 +17,8 @@ export async function proxyJson(ctx: PipelineContext, exchange: Exchange): Promi
   const limit = ctx.config.maxRequestBodyBytes;
   const declared = getDeclaredLength(exchange.headers, limit);
   const stream = declared === 0 ? null : exchange.body;
-  const raw = takeCompleteBody(stream, limit) ?? (await readBody(stream, limit));
+  const raw = takeCompleteBody(stream, limit) ?? (await readBody(stream, limit, new BodyDeadline(ctx.requestBodyTimeoutMs)));
+  if (raw.length === 0) throw modelMissing('request body (it is empty; expected a JSON object)', ctx.resolver.availableIds);
   const body = parseJsonObject(raw);
   const requested = body.model;
   if (typeof requested !== 'string' || requested === '') throw modelMissing('request body', ctx.resolver.availableIds);
@@ -50,10 +52,10 @@ export function parseJsonObject(raw: Buffer): JsonObject {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw badRequest(raw.length === 0 ? 'request body is empty; expected a JSON object' : `request body is not valid JSON: ${reason}`, null, cause);
+    throw badRequest(`request body is not valid JSON (${reason}); expected a JSON object with "model"`, null, cause);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw badRequest('request body must be a JSON object');
+    throw badRequest('request body must be a JSON object with "model"');
   }
   return parsed as JsonObject;
 }

@@ -2,7 +2,7 @@
 // gets a 200 event stream whose chunks carry progress in delta.reasoning_content (never in
 // content). The upstream's own stream then continues on the same response.
 import type { LoadProgress } from '../supervisor/types.js';
-import { formatErrorBody } from '../shared/errors.js';
+import { formatErrorBody, type SwapgateError } from '../shared/errors.js';
 import { toSwapgateError } from './error-mapper.js';
 import type { Exchange } from './exchange.js';
 import { writeHeadWith } from './transformed-response.js';
@@ -14,6 +14,11 @@ export const SSE_HEADERS = {
 } as const;
 
 let streamCounter = 0;
+
+/** The last words of an event stream that failed after its head: an OpenAI-shaped error event, then [DONE]. */
+export function formatSseError(error: SwapgateError): string {
+  return `data: ${formatErrorBody(error)}\n\ndata: [DONE]\n\n`;
+}
 
 export class LoadingStateStream {
   private started = false;
@@ -61,7 +66,7 @@ export class LoadingStateStream {
     if (this.over) return;
     this.over = true;
     this.stopDots();
-    this.write(`data: ${formatErrorBody(toSwapgateError(error))}\n\ndata: [DONE]\n\n`);
+    this.write(formatSseError(toSwapgateError(error)));
     this.exchange.outgoing.end();
   }
 

@@ -67,11 +67,21 @@ export class ModelResolver {
     return this.locals.get(name) ?? null;
   }
 
-  /** For "/upstream/<model>/<rest>" where model ids may contain "/": the longest name wins. */
+  /** A local model named in a URL path, still percent-encoded (load, unload). */
+  resolveLocalPath(raw: string): ModelConfig | null {
+    const name = decodeModelPath(raw);
+    return name === null ? null : this.resolveLocal(name);
+  }
+
+  /**
+   * For "/upstream/<model>/<rest>" (raw, percent-encoded) where model ids may contain "/": the
+   * longest name wins.
+   */
   matchPrefix(path: string): PrefixMatch | null {
     let end = path.length;
     while (end > 0) {
-      const target = this.targets.get(safeDecode(path.slice(0, end)));
+      const name = decodeModelPath(path.slice(0, end));
+      const target = name === null ? undefined : this.targets.get(name);
       if (target) return { target, rest: path.slice(end) };
       end = path.lastIndexOf('/', end - 1);
     }
@@ -102,6 +112,18 @@ export class ModelResolver {
       peer,
     });
   }
+}
+
+// A backslash, or an encoded "/" or backslash, is a separator to some URL parsers and part of
+// a name to others; ".." climbs out of a path. No model is reachable under such a name, on
+// any route, so no two layers can disagree about which model (or route) a path means.
+const UNSAFE_RAW = /\\|%2f|%5c/i;
+
+/** The model name in a URL path segment run (percent-decoded), or null when no model may have it. */
+export function decodeModelPath(raw: string): string | null {
+  if (UNSAFE_RAW.test(raw)) return null;
+  const name = safeDecode(raw);
+  return name.includes('..') || name.includes('\\') ? null : name;
 }
 
 function safeDecode(text: string): string {

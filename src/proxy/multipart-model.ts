@@ -3,6 +3,7 @@
 // large file costs one pass. The value's offsets let the caller rewrite it in place.
 import type { Readable } from 'node:stream';
 import { abortedError } from '../shared/errors.js';
+import type { BodyDeadline } from './body-deadline.js';
 import { badRequest, bodyTooLarge } from './proxy-errors.js';
 
 export interface ModelField {
@@ -125,14 +126,18 @@ export function getMultipartBoundary(contentType: string | undefined): string | 
   return match?.[1] ?? match?.[2] ?? null;
 }
 
-/** Reads until the model field (or the end); the stream is left paused for forwarding. */
-export function scanForModelField(stream: Readable | null, boundary: string, limitBytes: number): Promise<MultipartScan> {
+/**
+ * Reads until the model field (or the end); the stream is left paused for forwarding and the
+ * deadline paused with it (forwarding resumes both).
+ */
+export function scanForModelField(stream: Readable | null, boundary: string, limitBytes: number, deadline: BodyDeadline): Promise<MultipartScan> {
   if (stream === null) return Promise.resolve({ field: null, head: Buffer.alloc(0), ended: true });
   const scanner = new ModelFieldScanner(boundary);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
     const stop = (): void => {
+      deadline.pause();
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onBroken);
@@ -166,5 +171,12 @@ export function scanForModelField(stream: Readable | null, boundary: string, lim
     stream.on('end', onEnd);
     stream.on('error', onBroken);
     stream.on('close', onBroken);
+    deadline.run({
+      onBodyDeadline: () => {
+        stop();
+        stream.pause();
+        reject(deadline.error);
+      },
+    });
   });
 }

@@ -5,6 +5,7 @@ import { proxyRequest } from './acquire-and-forward.js';
 import { admitModel } from './admit.js';
 import type { Exchange } from './exchange.js';
 import { getHeader } from './get-header.js';
+import { BodyDeadline } from './body-deadline.js';
 import { getMultipartBoundary, scanForModelField } from './multipart-model.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { badRequest, modelMissing, modelNotFound } from './proxy-errors.js';
@@ -16,7 +17,8 @@ export async function proxyMultipart(ctx: PipelineContext, exchange: Exchange): 
   const boundary = getMultipartBoundary(getHeader(exchange.headers, 'content-type'));
   if (boundary === null) throw badRequest('expected a multipart/form-data body with a boundary');
   const stream = exchange.body;
-  const scan = await scanForModelField(stream, boundary, limit);
+  const deadline = new BodyDeadline(ctx.requestBodyTimeoutMs);
+  const scan = await scanForModelField(stream, boundary, limit, deadline);
   const field = scan.field;
   if (field === null || field.value === '') throw modelMissing('multipart form field', ctx.resolver.availableIds);
   const target = ctx.resolver.resolve(field.value);
@@ -31,7 +33,7 @@ export async function proxyMultipart(ctx: PipelineContext, exchange: Exchange): 
     head = Buffer.concat([head.subarray(0, field.start), name, head.subarray(field.end)]);
     if (length !== null) length += name.length - (field.end - field.start);
   }
-  const body = { head, rest: scan.ended ? null : stream, received: scan.head.length, limitBytes: limit };
+  const body = { head, rest: scan.ended ? null : stream, received: scan.head.length, limitBytes: limit, deadline };
   const request = { path: exchange.rawUrl, method: exchange.method, body, contentLength: length, wrappers: admitted.wrappers, unencoded: admitted.unencoded };
   await proxyRequest(ctx, exchange, target, request, null);
 }

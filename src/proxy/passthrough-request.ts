@@ -2,6 +2,7 @@
 // starting it if needed. The path after the model and the query go upstream byte for byte.
 import { proxyRequest } from './acquire-and-forward.js';
 import { admitModel } from './admit.js';
+import { BodyDeadline } from './body-deadline.js';
 import type { Exchange } from './exchange.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { modelNotFound } from './proxy-errors.js';
@@ -29,7 +30,7 @@ export async function proxyPassthrough(ctx: PipelineContext, exchange: Exchange)
   if (admitted === null) return;
   const declared = getDeclaredLength(exchange.headers, limit);
   const stream = exchange.body;
-  const body = stream === null ? null : { head: null, rest: stream, received: 0, limitBytes: limit };
+  const body = stream === null ? null : { head: null, rest: stream, received: 0, limitBytes: limit, deadline: new BodyDeadline(ctx.requestBodyTimeoutMs) };
   const request = { path: match.rest + query, method: exchange.method, body, contentLength: stream === null ? null : declared, wrappers: admitted.wrappers, unencoded: admitted.unencoded };
   await proxyRequest(ctx, exchange, match.target, request, null);
 }

@@ -21,4 +21,8 @@ export interface PipelineContext {
   readonly logTailLines: number;
   /** How long a request refused by a "ready" upstream waits for the supervisor to notice its death. */
   readonly refusedRetryWaitMs: number;
+  /** requestBodyTimeout: a body still arriving after this much reading time gets 408; 0 = none. */
+  readonly requestBodyTimeoutMs: number;
+  /** clientStallTimeout: a client that takes no bytes for this long is cut off; 0 = never. */
+  readonly clientStallTimeoutMs: number;
 }

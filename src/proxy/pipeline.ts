@@ -74,6 +74,8 @@ export class Pipeline {
       loadingDotIntervalMs,
       logTailLines: 20,
       refusedRetryWaitMs: options.refusedRetryWaitMs,
+      requestBodyTimeoutMs: config.requestBodyTimeoutMs,
+      clientStallTimeoutMs: config.clientStallTimeoutMs,
     };
     // A stop comes only after the model drained; its idle sockets would delay the upstream's exit.
     this.onState = (change) => {

@@ -36,6 +36,15 @@ export function bodyTooLarge(limitBytes: number): SwapgateError {
   });
 }
 
+/** 408: the request body did not arrive within requestBodyTimeout. */
+export function requestTimeout(timeoutMs: number): SwapgateError {
+  return new SwapgateError('request_timeout', `request body not received within ${timeoutMs} ms`, {
+    status: 408,
+    type: 'invalid_request_error',
+    details: { timeout_ms: timeoutMs },
+  });
+}
+
 export function unauthorized(reason: string): SwapgateError {
   return new SwapgateError('unauthorized', reason, { status: 401, type: 'authentication_error' });
 }

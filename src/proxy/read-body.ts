@@ -1,8 +1,9 @@
 // Reads a whole request body (JSON routes need "model" before anything can be forwarded),
-// refusing it as soon as it passes the configured limit.
+// refusing it as soon as it passes the configured limit or its deadline (requestBodyTimeout).
 import { IncomingMessage, type IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { abortedError } from '../shared/errors.js';
+import type { BodyDeadline, BodyDeadlineListener } from './body-deadline.js';
 import { getHeader } from './get-header.js';
 import { badRequest, bodyTooLarge } from './proxy-errors.js';
 
@@ -33,19 +34,20 @@ export function takeCompleteBody(stream: Readable | null, limitBytes: number): B
 const TAG = Symbol('swapgate.bodyReader');
 type Tagged = Readable & { [TAG]?: BodyReader };
 
-export function readBody(stream: Readable | null, limitBytes: number): Promise<Buffer> {
+export function readBody(stream: Readable | null, limitBytes: number, deadline: BodyDeadline): Promise<Buffer> {
   if (stream === null) return Promise.resolve(EMPTY);
-  return new Promise((resolve, reject) => new BodyReader(stream, limitBytes, resolve, reject).start());
+  return new Promise((resolve, reject) => new BodyReader(stream, limitBytes, deadline, resolve, reject).start());
 }
 
 // Shared listener functions find their reader through a tag: no closures per request.
-class BodyReader {
+class BodyReader implements BodyDeadlineListener {
   private readonly chunks: Buffer[] = [];
   private total = 0;
 
   constructor(
     private readonly stream: Tagged,
     private readonly limitBytes: number,
+    private readonly deadline: BodyDeadline,
     private readonly resolve: (body: Buffer) => void,
     private readonly reject: (error: unknown) => void,
   ) {}
@@ -56,6 +58,7 @@ class BodyReader {
     this.stream.on('end', onBodyEnd);
     this.stream.on('error', onBodyBroken);
     this.stream.on('close', onBodyBroken);
+    this.deadline.run(this);
   }
 
   data(chunk: Buffer): void {
@@ -80,7 +83,14 @@ class BodyReader {
     this.reject(abortedError('reading the request body'));
   }
 
+  onBodyDeadline(): void {
+    this.stop();
+    this.stream.pause();
+    this.reject(this.deadline.error);
+  }
+
   private stop(): void {
+    this.deadline.stop();
     const { stream } = this;
     stream[TAG] = undefined;
     stream.off('data', onBodyData);

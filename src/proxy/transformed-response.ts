@@ -6,6 +6,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { Exchange } from './exchange.js';
 import { renderError, sendError, writeError } from './error-mapper.js';
 import type { Note, ResponseHead, ResponseTransform, ResponseWrapper, TransformEnd } from './hooks.js';
+import type { SwapgateError } from '../shared/errors.js';
 import { brokenOffError } from './proxy-errors.js';
 
 export class TransformedResponse {
@@ -73,11 +74,11 @@ export class TransformedResponse {
     return true;
   }
 
-  /** The upstream broke off: a held answer gets a 502 instead, a started one is cut. */
-  breakOff(): void {
+  /** The upstream broke off (or was taken away): a held answer gets `error` instead, a started one is cut. */
+  breakOff(error: SwapgateError = brokenOffError()): void {
     if (this.over) return;
     this.over = true;
-    if (this.held !== null && this.sendsHead) writeError(this.exchange, brokenOffError());
+    if (this.held !== null && this.sendsHead) writeError(this.exchange, error);
     else this.exchange.outgoing.destroy();
   }
 

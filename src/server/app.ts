@@ -51,6 +51,8 @@ export interface SwapgateApp {
   /** What the server serves: hono's fetch, and the proxied routes served directly. */
   fetch(request: Request, env: NodeBindings): Response | Promise<Response>;
   serveDirect(incoming: IncomingMessage, outgoing: ServerResponse): boolean;
+  /** For `Expect: 100-continue`: a larger declared body gets 413 instead of 100. */
+  readonly maxRequestBodyBytes: number;
   readonly resolver: ModelResolver;
   /** Every declared route, with its auth rule. */
   readonly routes: readonly RouteDecl[];
@@ -107,6 +109,7 @@ export function createApp(deps: AppDeps): SwapgateApp {
     app,
     fetch: (request, env) => app.fetch(request, env),
     serveDirect: createDirectRoutes(proxied, open, pipeline),
+    maxRequestBodyBytes: config.maxRequestBodyBytes,
     resolver,
     routes,
     close: () => pipeline.close(),

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'conflict'
   | 'body_too_large'
+  | 'request_timeout'
+  | 'headers_too_large'
   | 'concurrency_limit'
   | 'rate_limited'
   | 'policy_violation'
@@ -18,6 +20,7 @@ export type ErrorCode =
   | 'upstream_died'
   | 'upstream_timeout'
   | 'shutting_down'
+  | 'model_unloaded'
   | 'aborted'
   | 'internal';
 

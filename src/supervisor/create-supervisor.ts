@@ -1,5 +1,6 @@
 // The Supervisor the server consumes: one ModelProcess per model (created by an injected
-// factory), a Scheduler deciding what runs when, preload at start and a graceful shutdown.
+// factory), a Scheduler deciding what runs when, preload at start and a graceful shutdown
+// whose drain is bounded like an unload's (graceMs, and each model's unloadTimeout).
 import { EventEmitter } from 'node:events';
 import type { Config, ModelConfig } from '../config/types.js';
 import type { ModelProcess } from '../process/types.js';
@@ -146,9 +147,8 @@ class ProcessSupervisor extends EventEmitter<SupervisorEvents> implements Superv
       await Promise.race([this.scheduler.whenDrained(), graceOver.promise, hurried]);
       timer.cancel();
     }
-    if (this.scheduler.inFlight > 0) {
-      this.logger.warn({ inFlight: this.scheduler.inFlight }, 'stopping upstreams with requests still in flight');
-    }
+    // What is still in flight gets a proper error from the proxy before its upstream goes away.
+    this.scheduler.revokeAll(shuttingDownError());
     this.setPhase('stopping');
     await this.shutdownProcesses(isForced());
     this.scheduler.stops.settleAll();

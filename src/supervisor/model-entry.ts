@@ -2,10 +2,12 @@
 // waiting, the TTL timer, and a memo of "can serve without evicting anyone".
 import type { ModelConfig } from '../config/types.js';
 import type { ProcessState, ModelProcess } from '../process/types.js';
+import type { ModelLease } from './model-lease.js';
 import type { ModelView } from './plan-schedule.js';
 
 export class ModelEntry implements ModelView {
-  inFlight = 0;
+  /** Requests in flight (a drain deadline revokes them). */
+  readonly leases = new Set<ModelLease>();
   /** Waiters for this model in the supervisor's queue. */
   queued = 0;
   ttlTimer: { cancel(): void } | null = null;
@@ -22,6 +24,10 @@ export class ModelEntry implements ModelView {
 
   get id(): string {
     return this.model.id;
+  }
+
+  get inFlight(): number {
+    return this.leases.size;
   }
 
   get state(): ProcessState {

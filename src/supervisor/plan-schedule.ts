@@ -2,7 +2,8 @@
 // be served now, which models take no new requests, and which swap or stop runs next.
 // Requests for a model that is already up skip ahead of queued swaps (A B A B → A A B B);
 // swaps run one at a time, oldest first, once their victims have drained; a swap waiting
-// longer than starvationMs closes its victims to new requests so they do drain.
+// longer than starvationMs closes its victims to new requests so they do drain. A closed model
+// with requests in flight is draining: the scheduler bounds that by its unloadTimeout.
 import type { ProcessState } from '../process/types.js';
 import { planEviction, type GroupLookup } from './plan-eviction.js';
 
@@ -43,6 +44,8 @@ export interface SchedulePlan {
   readonly admit: readonly number[];
   /** Models that take no new requests (the hot path must queue them). */
   readonly closed: ReadonlySet<string>;
+  /** Closed models that still have requests in flight (each must stop once they end). */
+  readonly draining: readonly string[];
   readonly next: NextOp | null;
   /** Stop requests for models that are already down: settle them. */
   readonly stopsDone: readonly string[];
@@ -50,6 +53,7 @@ export interface SchedulePlan {
   readonly wakeAt: number | null;
 }
 
+const NONE: readonly string[] = Object.freeze([]);
 const RUNNING_STATES: ReadonlySet<ProcessState> = new Set(['starting', 'ready', 'stopping']);
 
 export function getRunning(models: ReadonlyMap<string, ModelView>): Set<string> {
@@ -105,5 +109,6 @@ export function planSchedule(view: ScheduleView): SchedulePlan {
     next = { kind: 'swap', target: head.modelId, victims: headVictims };
   }
   const wakeAt = head !== undefined && !starving && next === null ? head.enqueuedAt + view.starvationMs : null;
-  return { admit, closed, next, stopsDone, wakeAt };
+  const draining = closed.size === 0 ? NONE : [...closed].filter((id) => inFlightOf(id) > 0);
+  return { admit, closed, draining, next, stopsDone, wakeAt };
 }

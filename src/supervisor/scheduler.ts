@@ -1,20 +1,24 @@
-// Owns "what runs when": the FIFO of waiting requests, in-flight counts, TTL timers and the
-// one swap or stop in progress. Every change calls pump(), which applies planSchedule().
+// Owns "what runs when": the FIFO of waiting requests, in-flight counts and their leases, TTL
+// timers, drain deadlines and the one swap or stop in progress. Every change calls pump(),
+// which applies planSchedule().
 import type { Config } from '../config/types.js';
 import type { StateChange } from '../process/types.js';
 import type { Clock } from '../shared/clock.js';
-import { abortedError, shuttingDownError } from '../shared/errors.js';
+import { abortedError, shuttingDownError, type SwapgateError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { DrainDeadlines } from './drain-deadlines.js';
 import { ModelEntry } from './model-entry.js';
 import { ModelLease } from './model-lease.js';
 import { planEviction } from './plan-eviction.js';
 import { getRunning, planSchedule, type NextOp } from './plan-schedule.js';
-import { internalError } from './supervisor-errors.js';
+import { internalError, modelUnloadedError } from './supervisor-errors.js';
 import { runOp, type Op, type OpHost } from './run-op.js';
 import { StopRequests } from './stop-requests.js';
 import { WakeTimer } from './wake-timer.js';
 import type { AcquireOptions, Lease } from './types.js';
 import { reportProgress, WaitQueue, type Waiter } from './wait-queue.js';
+
+const NO_ENTRIES: readonly ModelEntry[] = Object.freeze([]);
 
 export interface SchedulerDeps {
   readonly config: Config;
@@ -36,9 +40,10 @@ export class Scheduler {
   private accepting = true;
   private totalInFlight = 0;
   private drainWaiters: Array<() => void> = [];
-  private readonly release = (entry: ModelEntry): void => this.onRelease(entry);
+  private readonly release = (lease: ModelLease): void => this.onRelease(lease);
   private readonly opHost: OpHost;
   private readonly wake: WakeTimer;
+  private readonly drains: DrainDeadlines;
 
   constructor(
     private readonly entries: ReadonlyMap<string, ModelEntry>,
@@ -46,6 +51,10 @@ export class Scheduler {
   ) {
     this.running = getRunning(entries);
     this.wake = new WakeTimer(deps.clock, () => this.pump());
+    // The model has to stop and its requests outlived unloadTimeout: they end now, with an error.
+    this.drains = new DrainDeadlines(deps.clock, deps.logger, ({ id, model }) =>
+      this.accepting ? modelUnloadedError(id, this.stops.reasonOf(id) ?? 'swap', model.unloadTimeoutMs) : shuttingDownError(),
+    );
     this.opHost = {
       clock: deps.clock,
       logger: deps.logger,
@@ -115,13 +124,22 @@ export class Scheduler {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** Stop accepting: reject every waiter, cancel a start in progress and all timers. */
+  /** Stop accepting: reject every waiter, cancel a start in progress and all timers; drain under deadlines. */
   close(): void {
     this.accepting = false;
     this.queue.rejectAll(null, shuttingDownError);
     this.op?.controller.abort();
-    for (const entry of this.entries.values()) entry.cancelTtl();
+    for (const entry of this.entries.values()) {
+      entry.cancelTtl();
+      if (entry.inFlight > 0) this.drains.arm(entry);
+    }
     this.wake.set(null);
+  }
+
+  /** Ends every request in flight now (their leases are revoked with `error`). */
+  revokeAll(error: SwapgateError): void {
+    this.drains.cancelAll();
+    for (const entry of this.entries.values()) this.drains.revoke(entry, error);
   }
 
   pump(): void {
@@ -153,6 +171,7 @@ export class Scheduler {
       op: this.op,
     });
     this.closed = plan.closed;
+    this.drains.set(plan.draining.length === 0 ? NO_ENTRIES : plan.draining.map((id) => this.getEntry(id)));
     for (const id of plan.stopsDone) this.stops.settle(id);
     const admitted = plan.admit.map((index) => this.queue.items[index]);
     for (const waiter of admitted) if (waiter !== undefined) this.admitWaiter(waiter);
@@ -178,15 +197,17 @@ export class Scheduler {
   private admit(entry: ModelEntry, waitedForLoad: boolean): Lease {
     const baseUrl = entry.process.baseUrl;
     if (baseUrl === null) throw internalError(`model "${entry.id}" is ready but has no base URL`);
-    entry.inFlight += 1;
     this.totalInFlight += 1;
     entry.cancelTtl();
     this.stops.cancelTtl(entry.id);
-    return new ModelLease(entry, baseUrl, waitedForLoad, this.release);
+    const lease = new ModelLease(entry, baseUrl, waitedForLoad, this.release);
+    entry.leases.add(lease);
+    return lease;
   }
 
-  private onRelease(entry: ModelEntry): void {
-    entry.inFlight -= 1;
+  private onRelease(lease: ModelLease): void {
+    const { entry } = lease;
+    entry.leases.delete(lease);
     this.totalInFlight -= 1;
     if (entry.inFlight === 0) {
       this.armTtl(entry);

@@ -23,3 +23,12 @@ export function concurrencyLimitError(modelId: string, limit: number): SwapgateE
 export function internalError(message: string, cause?: unknown): SwapgateError {
   return new SwapgateError('internal', message, { status: 500, type: 'server_error', cause });
 }
+
+/** A request still in flight when its model's drain deadline (unloadTimeout) passed during a stop. */
+export function modelUnloadedError(modelId: string, reason: string, unloadTimeoutMs: number): SwapgateError {
+  return new SwapgateError(
+    'model_unloaded',
+    `model "${modelId}" was stopped (${reason}) while this request was in flight: it did not finish within unloadTimeout (${unloadTimeoutMs / 1000} s)`,
+    { status: 503, type: 'server_error', retryAfterSec: 1, details: { model: modelId, reason } },
+  );
+}

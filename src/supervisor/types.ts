@@ -1,6 +1,12 @@
 // The contract the server layer consumes: ask for a lease on a ready model, forward, release.
 import type { EventEmitter } from 'node:events';
 import type { ProcessFailure, ProcessState, StateChange } from '../process/types.js';
+import type { SwapgateError } from '../shared/errors.js';
+
+/** Told when the supervisor takes a lease back: the request must end now (it is released either way). */
+export interface LeaseRevokeListener {
+  onLeaseRevoked(error: SwapgateError): void;
+}
 
 export interface Lease {
   readonly modelId: string;
@@ -10,6 +16,12 @@ export interface Lease {
   readonly waitedForLoad: boolean;
   /** Marks the request finished (idempotent). Starts the TTL clock when the last one ends. */
   release(): void;
+  /**
+   * Registers the one listener told if the lease is revoked: its model is being stopped and the
+   * request outlived the drain deadline (unloadTimeout) or a shutdown. Told at once when that
+   * already happened; null unregisters. A revoked lease counts as released.
+   */
+  onRevoke(listener: LeaseRevokeListener | null): void;
 }
 
 export type LoadProgress =
@@ -53,12 +65,18 @@ export interface Supervisor extends EventEmitter<SupervisorEvents> {
   acquire(modelId: string, options?: AcquireOptions): Promise<Lease>;
   /** acquire + immediate release: start without a request. */
   load(modelId: string, signal?: AbortSignal): Promise<void>;
-  /** Waits for in-flight requests to finish, then stops. */
+  /**
+   * Closes the model to new requests, waits for those in flight at most its unloadTimeout (then
+   * revokes their leases), and stops it. Concurrent calls share one stop.
+   */
   unload(modelId: string, reason?: string): Promise<void>;
   unloadAll(reason?: string): Promise<void>;
   status(modelId: string): ModelStatus;
   statuses(): readonly ModelStatus[];
   logTail(modelId: string, count?: number): string[];
-  /** Stop accepting, wait up to graceMs for in-flight requests, stop everything. */
+  /**
+   * Stop accepting, wait for in-flight requests up to graceMs and at most each model's
+   * unloadTimeout (then revoke their leases), stop everything.
+   */
   shutdown(options: { graceMs: number; force?: boolean }): Promise<void>;
 }

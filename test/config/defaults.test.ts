@@ -44,6 +44,8 @@ describe('defaults', () => {
       apiKeys: [],
       corsOrigins: ['*'],
       maxRequestBodyBytes: 64 * 1024 * 1024,
+      requestBodyTimeoutMs: 30_000,
+      clientStallTimeoutMs: 30_000,
       policies: [],
       audit: null,
       rateLimits: { defaultRequestsPerMinute: null },
@@ -89,6 +91,17 @@ describe('defaults', () => {
     const { config } = loadOk(yamlOf('unloadTimeout: 0', 'maxRequestBodyMB: 0.5', 'models:', '  m:', '    cmd: srv --port ${PORT}'));
     expect(config.models[0]?.unloadTimeoutMs).toBe(10_000);
     expect(config.maxRequestBodyBytes).toBe(512 * 1024);
+  });
+
+  test('warns about a model id no URL path may name', () => {
+    const { warnings } = loadOk(yamlOf('models:', '  "a..b":', '    cmd: srv --port ${PORT}'));
+    expect(warnings.join('\n')).toMatch(/model id "a\.\.b" contains "\.\." or a backslash/);
+  });
+
+  test('requestBodyTimeout and clientStallTimeout are seconds (fractions allowed, 0 turns them off)', () => {
+    const { config } = loadOk(yamlOf('requestBodyTimeout: 2.5', 'clientStallTimeout: 0', 'models:', '  m:', '    cmd: srv --port ${PORT}'));
+    expect(config.requestBodyTimeoutMs).toBe(2_500);
+    expect(config.clientStallTimeoutMs).toBe(0);
   });
 
   test('models keep declaration order, numeric-looking ids included', () => {
@@ -251,7 +264,7 @@ describe('peers, api keys and governance', () => {
   test('audit path is relative to the config file; audit, rateLimits and cache defaults', () => {
     const text = yamlOf('models: {}', 'audit:', '  path: ./audit/a.jsonl', 'rateLimits:', '  default: { requestsPerMinute: 60 }', 'cache: { enabled: true }');
     const { config } = loadOk(text, {}, { baseDir: '/etc/swapgate' });
-    expect(config.audit).toEqual({ path: '/etc/swapgate/audit/a.jsonl', immutable: true, retentionDays: 0, logAllAccess: false, flushIntervalMs: 50 });
+    expect(config.audit).toEqual({ path: '/etc/swapgate/audit/a.jsonl', immutable: true, retentionDays: 0, logAllAccess: false, flushIntervalMs: 0, fsync: false });
     expect(config.rateLimits).toEqual({ defaultRequestsPerMinute: 60 });
     expect(config.cache).toEqual({ enabled: true, ttlMs: 300_000, maxEntries: 1000 });
   });

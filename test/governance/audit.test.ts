@@ -154,7 +154,7 @@ describe('audit log lifecycle', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('recovers a torn last line with an audit_recovered warning, shares the file across a reload, closes on release', async () => {
-    const audit: AuditConfig = { path: join(dir, 'audit.jsonl'), immutable: true, retentionDays: 0, logAllAccess: false, flushIntervalMs: 10 };
+    const audit: AuditConfig = { path: join(dir, 'audit.jsonl'), immutable: true, retentionDays: 0, logAllAccess: false, flushIntervalMs: 10, fsync: false };
     const lines: string[] = [];
     const logger = createLogger({ level: 'debug', toStdout: false, destination: { write: (line: string) => void lines.push(line) } });
     const config = makeConfig([makeModel('chat')], { audit });

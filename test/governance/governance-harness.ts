@@ -47,7 +47,7 @@ export async function startGoverned(options: GovernedHarnessOptions): Promise<Go
   const audit: AuditConfig | null =
     dir === null
       ? null
-      : { path: join(dir, 'swapgate-audit.jsonl'), immutable: true, retentionDays: 0, logAllAccess: false, flushIntervalMs: 10, ...options.audit };
+      : { path: join(dir, 'swapgate-audit.jsonl'), immutable: true, retentionDays: 0, logAllAccess: false, flushIntervalMs: 10, fsync: false, ...options.audit };
   const config = makeConfig(options.models, { ...options.config, audit });
   const hub = new LogHub();
   const rawLogs: string[] = [];

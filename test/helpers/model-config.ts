@@ -64,6 +64,8 @@ export function makeConfig(models: ModelConfig[], overrides: Partial<Config> = {
     apiKeys: [],
     corsOrigins: ['*'],
     maxRequestBodyBytes: 64 * 1024 * 1024,
+    requestBodyTimeoutMs: 30_000,
+    clientStallTimeoutMs: 30_000,
     policies: [],
     audit: null,
     rateLimits: { defaultRequestsPerMinute: null },

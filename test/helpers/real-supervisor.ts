@@ -7,13 +7,17 @@ import { silentLogger, type Logger } from '../../src/shared/logger.js';
 import { createSupervisor } from '../../src/supervisor/create-supervisor.js';
 import type { Supervisor } from '../../src/supervisor/types.js';
 
-export function createRealSupervisor(config: Config): { supervisor: Supervisor; hub: LogHub; logger: Logger } {
+export function createRealSupervisor(
+  config: Config,
+  options: { readonly starvationMs?: number } = {},
+): { supervisor: Supervisor; hub: LogHub; logger: Logger } {
   const hub = new LogHub();
   const ports = new PortReservations();
   const logger = silentLogger();
   const supervisor = createSupervisor(config, {
     logger,
     createProcess: (model) => createModelProcess(model, { logger, hub, ports, startPort: config.startPort }),
+    ...options,
   });
   return { supervisor, hub, logger };
 }

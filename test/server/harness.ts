@@ -5,7 +5,7 @@ import type { Config, ModelConfig } from '../../src/config/types.js';
 import { LogHub } from '../../src/shared/log-hub.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { createApp, type AppDeps, type SwapgateApp } from '../../src/server/app.js';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start-server.js';
 import { makeConfig } from '../helpers/model-config.js';
 import { StubSupervisor, type StubModelOptions } from './stub-supervisor.js';
 
@@ -15,6 +15,8 @@ export interface HarnessOptions {
   readonly stub?: Readonly<Record<string, StubModelOptions>>;
   readonly app?: Partial<Pick<AppDeps, 'upstreamTimeoutMs' | 'loadingDotIntervalMs' | 'refusedRetryWaitMs' | 'now' | 'hooks'>>;
   readonly hub?: LogHub;
+  /** Server timeouts (slowloris bounds), shortened by tests. */
+  readonly server?: Omit<ServerOptions, 'host' | 'port'>;
 }
 
 export interface Harness {
@@ -42,7 +44,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const logger = createLogger({ level: 'debug', toStdout: false, hub, destination: { write: (line: string) => void rawLogs.push(line) } });
   const stub = new StubSupervisor(config, options.stub ?? {}, hub);
   const swapgate = createApp({ config, supervisor: stub, logger, hub, ...options.app });
-  const server = await startServer(swapgate, { host: '127.0.0.1', port: 0 });
+  const server = await startServer(swapgate, { host: '127.0.0.1', port: 0, ...options.server });
   const url = `http://127.0.0.1:${server.port}`;
   const logs = (): Record<string, unknown>[] => rawLogs.map((line) => JSON.parse(line) as Record<string, unknown>);
   return {

@@ -1,13 +1,13 @@
 // A Supervisor for server tests: "starting" a model spawns the real fake upstream
 // (test/fixtures/fake-upstream.mjs) on port 0. Tests can hold a start open, make the next start
-// fail, crash a running upstream, and read the in-flight count the leases maintain.
+// fail, crash a running upstream, read the in-flight count the leases maintain, and revoke them.
 import { EventEmitter } from 'node:events';
 import type { Config, ModelConfig } from '../../src/config/types.js';
 import type { ProcessState } from '../../src/process/types.js';
 import { createDeferred, type Deferred } from '../../src/shared/deferred.js';
 import { SwapgateError, abortedError, upstreamStartError } from '../../src/shared/errors.js';
 import type { LogHub } from '../../src/shared/log-hub.js';
-import type { AcquireOptions, Lease, ModelStatus, Supervisor, SupervisorEvents } from '../../src/supervisor/types.js';
+import type { AcquireOptions, Lease, LeaseRevokeListener, ModelStatus, Supervisor, SupervisorEvents } from '../../src/supervisor/types.js';
 import { killFake, spawnFake, type FakeUpstream } from '../helpers/spawn-fake.js';
 
 export interface StubModelOptions {
@@ -22,6 +22,8 @@ interface Run {
   fake: FakeUpstream | null;
   starting: Promise<FakeUpstream> | null;
   inFlight: number;
+  /** One function per live lease that revokes it. */
+  revokers: Set<(error: SwapgateError) => void>;
   lastStartMs: number | null;
 }
 
@@ -40,7 +42,7 @@ export class StubSupervisor extends EventEmitter<SupervisorEvents> implements Su
   ) {
     super();
     this.models = new Map(config.models.map((m) => [m.id, m]));
-    for (const id of this.models.keys()) this.runs.set(id, { state: 'stopped', fake: null, starting: null, inFlight: 0, lastStartMs: null });
+    for (const id of this.models.keys()) this.runs.set(id, { state: 'stopped', fake: null, starting: null, inFlight: 0, revokers: new Set(), lastStartMs: null });
   }
 
   /** The next start of this model waits until the returned function is called. */
@@ -62,6 +64,11 @@ export class StubSupervisor extends EventEmitter<SupervisorEvents> implements Su
 
   inFlight(modelId: string): number {
     return this.getRun(modelId).inFlight;
+  }
+
+  /** Takes back every lease of the model, as the real supervisor does when a drain deadline passes. */
+  revokeLeases(modelId: string, error: SwapgateError): void {
+    for (const revoke of [...this.getRun(modelId).revokers]) revoke(error);
   }
 
   /** Kills the upstream behind the supervisor's back: it still reports "ready". */
@@ -94,14 +101,31 @@ export class StubSupervisor extends EventEmitter<SupervisorEvents> implements Su
     run.inFlight++;
     this.acquired.push(modelId);
     let released = false;
+    let listener: LeaseRevokeListener | null = null;
+    let revokedBy: SwapgateError | null = null;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      listener = null;
+      run.inFlight--;
+      run.revokers.delete(revoke);
+    };
+    const revoke = (error: SwapgateError): void => {
+      revokedBy = error;
+      const told = listener;
+      listener = null;
+      told?.onLeaseRevoked(error);
+      release();
+    };
+    run.revokers.add(revoke);
     return {
       modelId,
       baseUrl: fake.baseUrl + (this.options[modelId]?.basePath ?? ''),
       waitedForLoad,
-      release: () => {
-        if (released) return;
-        released = true;
-        run.inFlight--;
+      release,
+      onRevoke: (next) => {
+        if (next !== null && revokedBy !== null) next.onLeaseRevoked(revokedBy);
+        else listener = released ? null : next;
       },
     };
   }

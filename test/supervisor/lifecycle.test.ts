@@ -119,17 +119,20 @@ describe('shutdown', () => {
     }
   });
 
-  it('stops waiting after graceMs', async () => {
-    const h = setup([makeModel('a')]);
-    await acquireReady(h, 'a');
+  it('stops waiting after graceMs, ending what is still in flight with shutting_down first', async () => {
+    const h = setup([makeModel('a', { unloadTimeoutMs: 60_000 })]);
+    const lease = await acquireReady(h, 'a');
+    const told: string[] = [];
+    lease.onRevoke({ onLeaseRevoked: (error) => told.push(`${error.code} while ${h.fake('a').state}`) });
     const done = track(h.supervisor.shutdown({ graceMs: 5_000 }));
     h.clock.advance(4_999);
     await flush();
     expect(done.settled()).toBe(false);
     h.clock.advance(1);
     await done.promise;
-    expect(h.fake('a').state).toBe('shutdown');
-    expect(h.logs.some((r) => r.msg === 'stopping upstreams with requests still in flight')).toBe(true);
+    expect(told).toEqual(['shutting_down while ready']);
+    expect(h.supervisor.status('a')).toMatchObject({ state: 'shutdown', inFlight: 0 });
+    expect(h.logs.find((r) => r.msg === 'aborting requests still in flight')).toMatchObject({ model: 'a', inFlight: 1, code: 'shutting_down' });
   });
 
   it('a second, forced call skips the wait and kills hard', async () => {

@@ -51,6 +51,7 @@ describe('planSchedule', () => {
     expect(plan.admit).toEqual([1]);
     expect(plan.next).toBeNull();
     expect(plan.closed.has('a')).toBe(false);
+    expect(plan.draining).toEqual([]);
     expect(plan.wakeAt).toBe(STARVATION_MS);
   });
 
@@ -70,6 +71,7 @@ describe('planSchedule', () => {
     );
     expect(plan.admit).toEqual([]);
     expect([...plan.closed]).toEqual(['a']);
+    expect(plan.draining).toEqual(['a']);
     expect(plan.next).toBeNull();
   });
 
@@ -139,10 +141,12 @@ describe('planSchedule', () => {
     expect(plan.admit).toEqual([]);
     expect(plan.next).toBeNull();
     expect(plan.stopsDone).toEqual(['b']);
+    expect(plan.draining).toEqual(['a']);
 
     const drained = planSchedule(
       view({ models: new Map([['a', model('ready', 0)]]), stopRequests: new Map([['a', { closes: false }]]) }),
     );
     expect(drained.next).toEqual({ kind: 'stop', victims: ['a'] });
+    expect(drained.draining).toEqual([]);
   });
 });

@@ -82,12 +82,16 @@ export function getModelRoutes(deps: ModelRouteDeps): RouteDecl[] {
       });
     return sendJson(c, { running: list });
   };
-  // The model named after the prefix (ids may contain "/"), recorded on the exchange.
+  // The model named after the prefix (ids may contain "/"), recorded on the exchange. Read from
+  // the request target as sent, not from the URL hono normalized ("/api/models/load/../unload/m"
+  // names no model rather than unloading m).
   const findLocal = (c: AppContext, prefix: string): ModelConfig => {
-    const name = c.req.path.slice(prefix.length);
-    const model = resolver.resolveLocal(name);
+    const exchange = c.get('exchange');
+    const target = exchange.rawUrl.split('?', 1)[0] ?? '';
+    const name = target.startsWith(prefix) ? target.slice(prefix.length) : target;
+    const model = resolver.resolveLocalPath(name);
     if (model === null) throw modelNotFound(name, config.models.map((m) => m.id));
-    c.get('exchange').model = model.id;
+    exchange.model = model.id;
     return model;
   };
   // Wildcards rather than regex params keep hono on its fast RegExpRouter.
