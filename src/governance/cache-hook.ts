@@ -3,7 +3,7 @@
 // redaction) and stores it once complete.
 import type { OutgoingHttpHeaders } from 'node:http';
 import { createCacheKey, isCacheable, pickCacheHeaders, type ResponseCache } from '../policy/response-cache.js';
-import { PASS, type Decision, type Note, type PipelineHook, type ResponseHead, type ResponseTransform, type TransformEnd } from '../proxy/hooks.js';
+import { PASS, type Decision, type Note, type PipelineHook, type ResponseHead, type ResponseTransform, type TransformEnd, NO_NOTES, EMPTY_END } from '../proxy/hooks.js';
 import { getModelContext } from './model-context.js';
 
 /** A larger answer is not cached (it still passes through). */
@@ -11,8 +11,6 @@ const MAX_CACHED_BYTES = 32 * 1024 * 1024;
 
 const HIT = { headers: Object.freeze({ 'x-swapgate-cache': 'hit' }), notes: Object.freeze([{ kind: 'cache', result: 'hit' }] as const) };
 const MISS = { headers: Object.freeze({ 'x-swapgate-cache': 'miss' }), notes: Object.freeze([{ kind: 'cache', result: 'miss' }] as const) };
-const NONE: readonly Buffer[] = Object.freeze([]);
-const NO_NOTES: readonly Note[] = Object.freeze([]);
 
 class CacheCopy implements ResponseTransform {
   readonly holdsHead = false;
@@ -37,7 +35,7 @@ class CacheCopy implements ResponseTransform {
   end(): TransformEnd {
     if (this.copied !== null) this.store(this.head.status, pickCacheHeaders(toEntries(this.head.headers)), Buffer.concat(this.copied, this.bytes));
     this.copied = null;
-    return { chunks: NONE, error: null, notes: NO_NOTES, flush: false };
+    return EMPTY_END;
   }
 
   abort(): readonly Note[] {

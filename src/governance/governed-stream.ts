@@ -3,10 +3,9 @@
 // the stream itself on a block or truncation.
 import type { PolicyBlock, StreamGovernor } from '../policy/types.js';
 import type { Logger } from '../shared/logger.js';
-import type { Note, ResponseTransform, TransformEnd } from '../proxy/hooks.js';
+import { type Note, type ResponseTransform, type TransformEnd, NO_NOTES } from '../proxy/hooks.js';
 import { logDecisions, type DecisionLogContext } from './log-decisions.js';
 
-const NO_NOTES: readonly Note[] = Object.freeze([]);
 
 export class GovernedStream implements ResponseTransform {
   readonly holdsHead = false;

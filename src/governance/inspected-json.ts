@@ -5,7 +5,7 @@ import type { ModelContext, PolicyEngine } from '../policy/types.js';
 import { createPolicyViolationError } from '../policy/policy-errors.js';
 import type { SwapgateError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { Note, ResponseTransform, TransformEnd } from '../proxy/hooks.js';
+import { type Note, type ResponseTransform, type TransformEnd, NO_NOTES, NO_CHUNKS } from '../proxy/hooks.js';
 import { unreadableAnswerError } from './governance-errors.js';
 import { logDecisions, type DecisionLogContext } from './log-decisions.js';
 import { parseJson } from './usage-tokens.js';
@@ -13,8 +13,6 @@ import { parseJson } from './usage-tokens.js';
 /** A larger answer is refused: it cannot be held to be inspected. */
 export const MAX_INSPECTED_BYTES = 32 * 1024 * 1024;
 
-const NONE: readonly Buffer[] = Object.freeze([]);
-const NO_NOTES: readonly Note[] = Object.freeze([]);
 
 export class InspectedJson implements ResponseTransform {
   readonly holdsHead = true;
@@ -33,7 +31,7 @@ export class InspectedJson implements ResponseTransform {
   ) {}
 
   push(chunk: Buffer): readonly Buffer[] {
-    if (this.refusal !== null) return NONE;
+    if (this.refusal !== null) return NO_CHUNKS;
     this.heldBytes += chunk.length;
     if (this.heldBytes <= MAX_INSPECTED_BYTES) this.held.push(chunk);
     else {
@@ -41,7 +39,7 @@ export class InspectedJson implements ResponseTransform {
       this.refusal = unreadableAnswerError(`the response is larger than ${MAX_INSPECTED_BYTES} bytes`);
       this.finished = true;
     }
-    return NONE;
+    return NO_CHUNKS;
   }
 
   end(): TransformEnd {
@@ -65,5 +63,5 @@ export class InspectedJson implements ResponseTransform {
 }
 
 function refuse(error: SwapgateError, notes: readonly Note[], flush: boolean): TransformEnd {
-  return { chunks: NONE, error, notes, flush };
+  return { chunks: NO_CHUNKS, error, notes, flush };
 }

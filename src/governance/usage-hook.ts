@@ -1,11 +1,9 @@
 // Token counts for the audit record (and later metrics), read off the upstream's answer as it
 // passes: the answer is neither held nor copied.
-import { PASS, type Decision, type Note, type PipelineHook, type ResponseTransform, type ResponseWrapper, type TransformEnd } from '../proxy/hooks.js';
+import { PASS, type Decision, type Note, type PipelineHook, type ResponseTransform, type ResponseWrapper, type TransformEnd, NO_NOTES, NO_CHUNKS } from '../proxy/hooks.js';
 import { selectUsageReader } from './select-usage-reader.js';
 import type { UsageReader } from './usage-tokens.js';
 
-const NO_NOTES: readonly Note[] = Object.freeze([]);
-const NO_CHUNKS: readonly Buffer[] = Object.freeze([]);
 
 class UsageTransform implements ResponseTransform {
   readonly holdsHead = false;

@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { abortedError } from '../shared/errors.js';
-import type { Caller, FinishedRecord, Note, Outcome, RequestFacts, ResponseTransform, RouteRule } from './hooks.js';
+import { type Caller, type FinishedRecord, type Note, type Outcome, type RequestFacts, type ResponseTransform, type RouteRule, NO_NOTES } from './hooks.js';
 
 /** Told (once) when the client goes away before the response is complete. */
 export interface ClientGoneListener {
@@ -143,7 +143,6 @@ export class Exchange implements RequestFacts {
   }
 }
 
-const NO_NOTES: readonly Note[] = Object.freeze([]);
 
 function onResponseClose(this: TaggedResponse): void {
   const exchange = this[TAG];

@@ -124,6 +124,12 @@ export type Decision =
 
 export const PASS: Decision = Object.freeze({ kind: 'pass' });
 
+/** Shared empties: a hook with nothing to add allocates nothing. */
+export const NO_NOTES: readonly Note[] = Object.freeze([]);
+export const NO_CHUNKS: readonly Buffer[] = Object.freeze([]);
+/** A transform's end with nothing left to send and nothing to report. */
+export const EMPTY_END: TransformEnd = Object.freeze({ chunks: NO_CHUNKS, error: null, notes: NO_NOTES, flush: false });
+
 /**
  * How a request ended: ok (2xx/3xx, complete), rejected (answered 4xx by swapgate or the
  * upstream), upstream_error (the upstream failed: 5xx, refused, died mid-stream), aborted (the
