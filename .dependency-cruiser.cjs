@@ -1,6 +1,6 @@
 // Import rules that keep swapgate's architecture so (`npm run lint:imports`, run by .ci/run).
 // Layers, bottom up: shared <- config <- process <- supervisor; proxy (the HTTP pipeline, no
-// framework, no governance) <- governance (policy, governor, audit) <- server (the only hono user)
+// framework, no governance) <- governance (policy, governor, audit) and observe <- server (the only hono user)
 // <- cli <- main.ts. Folders a rule names that do not exist yet cost nothing.
 //
 // Type-only imports (`import type`, `import { type X }`) are kept (tsPreCompilationDeps: true):
@@ -64,7 +64,7 @@ module.exports = {
         'src/proxy is the framework-free HTTP pipeline: it must not import src/server, src/governance, ' +
         'src/policy, src/governor, src/audit, nor hono / @hono/*. Governance plugs in through src/proxy/hooks.ts.',
       from: { path: '^src/proxy/' },
-      to: { path: ['^src/(server|governance|policy|governor|audit)/', HONO] },
+      to: { path: ['^src/(server|governance|policy|governor|audit|observe)/', HONO] },
     },
     {
       name: 'governance-core-is-transport-free',
@@ -81,6 +81,23 @@ module.exports = {
       comment: 'src/governance may use from src/proxy only its extension points: src/proxy/hooks.ts and src/proxy/exchange.ts.',
       from: { path: '^src/governance/' },
       to: { path: '^src/proxy/', pathNot: '^src/proxy/(hooks|exchange)\\.ts$' },
+    },
+    {
+      name: 'observe-is-a-hook-implementation',
+      severity: 'error',
+      comment:
+        'src/observe (activity, events, metrics) plugs into the pipeline as a hook: from src/proxy it uses only ' +
+        'hooks.ts and exchange.ts, and it imports nothing from src/server, src/governance, src/policy, ' +
+        'src/governor, src/audit or src/cli, nor hono.',
+      from: { path: '^src/observe/' },
+      to: { path: ['^src/proxy/(?!(hooks|exchange)\\.ts$)', '^src/(server|governance|policy|governor|audit|cli)/', HONO] },
+    },
+    {
+      name: 'prom-client-only-in-observe',
+      severity: 'error',
+      comment: 'prom-client lives in src/observe (one place per outside package).',
+      from: { pathNot: '^src/observe/' },
+      to: { path: '(^|/)node_modules/prom-client/' },
     },
     {
       name: 'hono-only-in-server',

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 
 const USAGE = 'usage: openai-fake-server --port N [--host H] [--model NAME] [--ready-after-ms N] ' +
   '[--fail-health] [--ignore-sigterm] [--exit-after-ms N [--exit-code N]] [--spawn-child] ' +
-  '[--chunks N] [--chunk-delay-ms N] [--stderr-lines N]';
+  '[--chunks N] [--chunk-delay-ms N] [--stderr-lines N] [--timings] [--metrics]';
 
 const INT_FLAGS = { 'ready-after-ms': 0, 'exit-after-ms': -1, 'exit-code': 1, chunks: 5, 'chunk-delay-ms': 0, 'stderr-lines': 0 };
 
@@ -18,7 +18,8 @@ const INT_FLAGS = { 'ready-after-ms': 0, 'exit-after-ms': -1, 'exit-code': 1, ch
 export function parseFakeArgs(argv) {
   const options = { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' },
     model: { type: 'string', default: 'fake' }, 'fail-health': { type: 'boolean', default: false },
-    'ignore-sigterm': { type: 'boolean', default: false }, 'spawn-child': { type: 'boolean', default: false } };
+    'ignore-sigterm': { type: 'boolean', default: false }, 'spawn-child': { type: 'boolean', default: false },
+    timings: { type: 'boolean', default: false }, metrics: { type: 'boolean', default: false } };
   for (const name of Object.keys(INT_FLAGS)) options[name] = { type: 'string' };
   const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   if (values.port === undefined) throw new TypeError('--port is required (0 binds an ephemeral port)');
@@ -38,6 +39,7 @@ export function parseFakeArgs(argv) {
     ignoreSigterm: values['ignore-sigterm'], exitAfterMs: ints['exit-after-ms'] < 0 ? undefined : ints['exit-after-ms'],
     exitCode: ints['exit-code'], spawnChild: values['spawn-child'],
     chunks: ints.chunks, chunkDelayMs: ints['chunk-delay-ms'], stderrLines: ints['stderr-lines'],
+    timings: values.timings, metrics: values.metrics,
   };
 }
 
@@ -64,6 +66,30 @@ function getPromptText(kind, body) {
 
 function makeUsage(promptTokens, completionTokens) {
   return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+}
+
+// llama-server's own figures (--timings, or "fake_timings": true): 1 ms per prompt token, 20 ms
+// per generated one; "fake_cached": N prompt tokens came from the cache.
+function makeTimings(promptTokens, completionTokens, cached) {
+  const promptN = Math.max(0, promptTokens - cached);
+  return {
+    cache_n: cached, prompt_n: promptN, prompt_ms: promptN, prompt_per_token_ms: 1, prompt_per_second: 1000,
+    predicted_n: completionTokens, predicted_ms: 20 * completionTokens, predicted_per_token_ms: 20, predicted_per_second: 50,
+  };
+}
+
+function llamaFields(options, body, promptTokens, completionTokens) {
+  if (!options.timings && body.fake_timings !== true) return {};
+  const cached = Math.min(pickCount(body.fake_cached, 0), promptTokens);
+  return { timings: makeTimings(promptTokens, completionTokens, cached) };
+}
+
+// llama-server --metrics: its counters, in its names (without --metrics it answers 501).
+function formatMetrics(totals) {
+  const family = (name, type, help, value) => `# HELP llamacpp:${name} ${help}\n# TYPE llamacpp:${name} ${type}\nllamacpp:${name} ${value}\n`;
+  return family('prompt_tokens_total', 'counter', 'Number of prompt tokens processed.', totals.promptTokens) +
+    family('tokens_predicted_total', 'counter', 'Number of generation tokens processed.', totals.predictedTokens) +
+    family('requests_processing', 'gauge', 'Number of requests processing.', totals.processing);
 }
 
 function makeChoice(kind, text, finishReason, first) {
@@ -100,6 +126,7 @@ function getReceivedHeaders(rawHeaders) {
 export function createFakeServer(options) {
   const startedAt = Date.now();
   const stats = { requests: 0, inFlight: 0, byPath: {} };
+  const totals = { promptTokens: 0, predictedTokens: 0 };
   const state = { readyAt: Number.POSITIVE_INFINITY };
   const commonHeaders = { 'x-fake-model': options.model, 'x-fake-pid': String(process.pid) };
   let nextId = 0;
@@ -135,7 +162,12 @@ export function createFakeServer(options) {
       await write(JSON.stringify({ ...base, choices: [makeChoice(kind, last ? undefined : `tok${i} `, last ? 'stop' : null, i === 0)], ...usageField }));
     }
     if (res.destroyed) return;
-    if (includeUsage) await write(JSON.stringify({ ...base, choices: [], usage: makeUsage(countWords(prompt.all), chunks) }));
+    const promptTokens = countWords(prompt.all);
+    totals.promptTokens += promptTokens;
+    totals.predictedTokens += chunks;
+    const llama = llamaFields(options, body, promptTokens, chunks);
+    if (includeUsage) await write(JSON.stringify({ ...base, choices: [], usage: makeUsage(promptTokens, chunks), ...llama }));
+    else if (llama.timings !== undefined) await write(JSON.stringify({ ...base, choices: [], ...llama }));
     res.end('data: [DONE]\n\n');
   }
 
@@ -153,10 +185,12 @@ export function createFakeServer(options) {
     if (body.stream === true) return streamCompletion(req, res, kind, body, prompt);
     const content = `${options.model} says: ${prompt.last}`;
     const usage = makeUsage(countWords(prompt.all), countWords(content));
+    totals.promptTokens += usage.prompt_tokens;
+    totals.predictedTokens += usage.completion_tokens;
     const choice = kind === 'chat'
       ? { index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }
       : { index: 0, text: content, logprobs: null, finish_reason: 'stop' };
-    sendJson(res, 200, { id: `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-fake-${nextId++}`, object: kind === 'chat' ? 'chat.completion' : 'text_completion', created: nowSeconds(), model: options.model, choices: [choice], usage });
+    sendJson(res, 200, { id: `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-fake-${nextId++}`, object: kind === 'chat' ? 'chat.completion' : 'text_completion', created: nowSeconds(), model: options.model, choices: [choice], usage, ...llamaFields(options, body, usage.prompt_tokens, usage.completion_tokens) });
   }
 
   function embeddings(res, raw) {
@@ -198,6 +232,12 @@ export function createFakeServer(options) {
     if (path === '/v1/audio/transcriptions' && method === 'POST') return transcribe(req, res, raw);
     if (path === '/echo' || path.startsWith('/echo/')) {
       return sendJson(res, 200, { method, path: req.url, headers: getReceivedHeaders(req.rawHeaders), body: raw.toString('utf8'), model: options.model });
+    }
+    if (path === '/metrics' && method === 'GET') {
+      if (!options.metrics) return sendError(res, 501, 'This server does not support metrics endpoint. Start it with `--metrics`', 'not_supported_error');
+      const text = formatMetrics({ ...totals, processing: stats.inFlight - 1 }); // not counting this request
+      res.writeHead(200, { ...commonHeaders, 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
+      return res.end(text);
     }
     if (path === '/fake/stats' && method === 'GET') {
       return sendJson(res, 200, { requests: stats.requests, inFlight: stats.inFlight, byPath: stats.byPath, pid: process.pid, model: options.model });

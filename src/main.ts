@@ -39,6 +39,8 @@ async function serve(command: Extract<ReturnType<typeof parseCommand>, { kind: '
     cwd: process.cwd(),
     nodePath: process.execPath,
     writeStdout: (text) => process.stdout.write(text),
+    stdoutIsTty: process.stdout.isTTY === true,
+    version: readVersion(),
   });
   let stopping: Promise<void> | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -59,7 +61,12 @@ async function serve(command: Extract<ReturnType<typeof parseCommand>, { kind: '
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  // SIGHUP reloads the config, --watch-config or not (queued behind a reload in progress).
+  process.on('SIGHUP', () => {
+    if (stopping !== null) return;
+    handle.logger.info({ signal: 'SIGHUP' }, 'SIGHUP: reloading the config');
+    void handle.reload('SIGHUP');
+  });
 }
 
 async function main(): Promise<void> {

@@ -63,6 +63,8 @@ export interface AuditLog {
   /** Flushes, then closes the file; later records reject. */
   close(): Promise<void>;
   readonly path: string;
+  /** Records written by this process (metrics). */
+  readonly written: number;
 }
 
 function auditError(path: string, what: string, cause?: unknown): SwapgateError {
@@ -104,7 +106,12 @@ export async function openAuditLog(options: AuditLogOptions): Promise<{ log: Aud
     },
   });
   if (tail.missingNewline) await writer.endLine();
-  const queue = createCommitQueue<PendingRecord>({ intervalMs: config.flushIntervalMs, clock, write: writer.write });
+  let written = 0;
+  const write = async (items: readonly PendingRecord[], flushed: boolean): Promise<void> => {
+    await writer.write(items, flushed);
+    written += items.length;
+  };
+  const queue = createCommitQueue<PendingRecord>({ intervalMs: config.flushIntervalMs, clock, write });
   let closed = false;
 
   const renderNow = (entry: AuditEntry): PendingRecord => {
@@ -143,6 +150,9 @@ export async function openAuditLog(options: AuditLogOptions): Promise<{ log: Aud
       else queue.add(renderNow(entry), false, 'none');
     },
     flush: () => queue.flush(),
+    get written() {
+      return written;
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -30,7 +30,8 @@ export const USAGE = `Usage:
 Options:
   --config FILE       YAML config (default: ./config.yaml, else a built-in demo model)
   --listen HOST:PORT  address to listen on (default ${DEFAULT_LISTEN})
-  --watch-config      reload the config when the file changes
+  --watch-config      reload the config when the file changes (SIGHUP reloads it in any case);
+                      models whose definition did not change keep running
   --log-level L       debug | info | warn | error (overrides logLevel in the config)
   --state-dir DIR     where started upstreams are recorded, so the next start reaps what a
                       killed daemon left (default, one per user: $XDG_STATE_HOME/swapgate,

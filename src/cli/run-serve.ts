@@ -1,19 +1,27 @@
 // `swapgate` (serve): config → logger → supervisor → app → listen, with config reload.
 // Takes env and cwd from main.ts; never exits or installs signal handlers itself.
-import { watch, type FSWatcher } from 'node:fs';
+// One supervisor lives as long as the daemon; each reload builds a new generation (governance
+// and app) around it, so models a reload does not change keep running (reload-config.ts).
 import { tmpdir } from 'node:os';
 import { ConfigError } from '../config/config-error.js';
 import { formatConfigIssue } from '../config/config-issue.js';
 import type { Config } from '../config/types.js';
 import { describeEphemeralOverlap, readEphemeralPortRange } from '../process/ephemeral-port-overlap.js';
+import { createModelProcess } from '../process/model-process.js';
 import { OrphanRegistry } from '../process/orphan-registry.js';
 import { getStateDirCandidates, prepareStateDir } from '../process/resolve-state-dir.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
+import { createObservability } from '../observe/create-observability.js';
 import { LogHub } from '../shared/log-hub.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { createSupervisor } from '../supervisor/create-supervisor.js';
 import { buildGeneration, type Generation } from './build-generation.js';
+import { logListening, logStartup } from './log-startup.js';
 import type { ServeCommand } from './parse-args.js';
+import { reloadConfig } from './reload-config.js';
+import { ReloadQueue } from './reload-queue.js';
 import { resolveConfigSource, type ConfigSource } from './resolve-config.js';
+import { watchConfigFile, type ConfigWatcher } from './watch-config-file.js';
 
 export interface ServeIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -22,17 +30,27 @@ export interface ServeIo {
   readonly cwd: string;
   readonly nodePath: string;
   readonly writeStdout: (text: string) => void;
+  /** logFormat auto: human lines on a terminal, JSON records otherwise. */
+  readonly stdoutIsTty: boolean;
+  /** Named in the first log line. */
+  readonly version: string;
 }
 
 export interface ServeHandle {
   readonly port: number;
   readonly logger: Logger;
+  /**
+   * Reloads the config now (SIGHUP), queued behind a reload in progress; resolves when done.
+   * Never rejects: an invalid config is logged and the running one stays.
+   */
+  reload(trigger: string): Promise<void>;
   /** Stops accepting, lets requests finish within graceMs, stops every upstream. */
   shutdown(options: { graceMs: number; force?: boolean }): Promise<void>;
 }
 
-const RELOAD_DEBOUNCE_MS = 250;
-const RELOAD_GRACE_MS = 30_000;
+/** Quiet time after a change in the config's directory before the file is read. */
+const WATCH_DEBOUNCE_MS = 100;
+const WATCH_MAX_WAIT_MS = 1_000;
 
 async function loadOrThrow(source: ConfigSource): Promise<{ config: Config; warnings: string[] }> {
   const result = await source.load();
@@ -46,14 +64,21 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
 
   const hub = new LogHub();
   const toStdout = config.logToStdout;
+  const format = config.logFormat === 'auto' ? (io.stdoutIsTty ? 'pretty' : 'json') : config.logFormat;
   const logger = createLogger({
     level: command.logLevel ?? config.logLevel,
     toStdout: toStdout === 'proxy' || toStdout === 'both',
+    format,
+    // https://no-color.org: set and not empty turns colours off.
+    colorize: io.stdoutIsTty && (io.env.NO_COLOR ?? '') === '',
+    timeFormat: config.logTimeFormat,
     hub,
   });
+  // Lines of the "upstream" channel read "[model] line".
   if (toStdout === 'upstream' || toStdout === 'both') {
     hub.subscribe('upstream', (line) => io.writeStdout(`${line}\n`));
   }
+  logStartup(logger, io.version, source.path, config.models.length);
   for (const warning of warnings) logger.warn(warning);
   const portWarning = describeEphemeralOverlap(config.startPort, readEphemeralPortRange());
   if (portWarning !== null) logger.warn(portWarning);
@@ -64,61 +89,66 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
   // Owned by this process (its file holds its pid and start time); logs what the boot reap did.
   const registry = new OrphanRegistry(stateDir, { logger });
   logger.debug({ stateFile: registry.filePath }, 'state directory');
-  const deps = { logger, hub, registry, env: io.env };
+  const env = io.env;
+  const supervisor = createSupervisor(config, {
+    logger,
+    createProcess: (model, startPort) => createModelProcess(model, { logger, hub, registry, env, startPort }),
+    reapOrphans: () => registry.reapOrphans(),
+  });
+  // One activity store, event bus and metric registry for the daemon's life, across reloads.
+  const observe = createObservability({ hub, logger });
+  const deps = { logger, hub, supervisor, observe };
   let current: Generation = await buildGeneration(config, deps);
+  /** The current generation and retired ones still finishing requests. */
+  const generations = new Set<Generation>([current]);
 
-  const server: RunningServer = await startServer(
-    {
-      fetch: (request, env) => current.app.fetch(request, env),
-      serveDirect: (incoming, outgoing) => current.app.serveDirect(incoming, outgoing),
-      get maxRequestBodyBytes() {
-        return current.app.maxRequestBodyBytes;
+  const server: RunningServer = await startServer(current.served, { host: command.host, port: command.port });
+  logListening(logger, command.host, server.port, config.apiKeys.length);
+  await supervisor.start();
+
+  let closing = false;
+  const reloads = new ReloadQueue((trigger) =>
+    reloadConfig(
+      {
+        ...deps,
+        source,
+        current: () => current,
+        isClosing: () => closing,
+        install(next) {
+          const previous = current;
+          current = next;
+          generations.add(next);
+          server.replaceApp(next.served);
+          void previous.retire().then(() => generations.delete(previous));
+        },
       },
-    },
-    { host: command.host, port: command.port },
+      trigger,
+    ),
   );
-  logger.info(
-    { config: source.path ?? 'embedded demo', listen: `${command.host}:${server.port}`, models: config.models.length },
-    source.path === null
-      ? 'no config file given and no ./config.yaml: running the built-in demo model "demo"'
-      : `using config ${source.path}`,
-  );
-  await current.supervisor.start();
-
-  let watcher: FSWatcher | null = null;
+  let watcher: ConfigWatcher | null = null;
   if (command.watchConfig && source.path !== null) {
-    let timer: NodeJS.Timeout | null = null;
-    const reload = async (): Promise<void> => {
-      try {
-        const next = await loadOrThrow(source);
-        for (const warning of next.warnings) logger.warn(warning);
-        const previous = current;
-        current = await buildGeneration(next.config, deps, previous);
-        current.governance.recordAdmin('config_reload', source.path);
-        logger.info({ config: source.path }, 'config reloaded; stopping the previous generation');
-        await previous.retire({ graceMs: RELOAD_GRACE_MS });
-        await current.supervisor.start();
-      } catch (error) {
-        const lines = error instanceof ConfigError ? error.issues.map(formatConfigIssue) : [String(error)];
-        logger.error({ errors: lines }, 'config reload failed; keeping the running config');
-      }
-    };
-    watcher = watch(source.path, () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(() => void reload(), RELOAD_DEBOUNCE_MS);
+    watcher = await watchConfigFile(source.path, {
+      logger,
+      debounceMs: WATCH_DEBOUNCE_MS,
+      maxWaitMs: WATCH_MAX_WAIT_MS,
+      onChange: () => void reloads.request('watch'),
     });
   }
 
   return {
     port: server.port,
     logger,
+    reload: (trigger) => reloads.request(trigger),
     async shutdown({ graceMs, force = false }) {
+      closing = true;
       watcher?.close();
       await Promise.all([
         server.close({ graceMs: force ? 0 : graceMs }),
         // Live log streams show the shutdown, then end, so they do not hold the server's close.
-        current.retire({ graceMs: force ? 0 : graceMs, force }).finally(() => hub.end()),
+        supervisor.shutdown({ graceMs: force ? 0 : graceMs, force }).finally(() => hub.end()),
+        reloads.close(),
       ]);
+      await Promise.all([...generations].map((generation) => generation.close()));
     },
   };
 }

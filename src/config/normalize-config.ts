@@ -1,5 +1,6 @@
 // Validated raw data → the readonly Config every other layer reads. Problems go to `issues`;
 // the result is only used when there are none.
+import { GO_TIME_FORMATS, isGoTimeFormat } from '../shared/log-time-format.js';
 import { checkAliases } from './check-aliases.js';
 import type { IssueCollector } from './issue-collector.js';
 import { checkMacroRefs, mergeMacros, readMacros } from './macro-list.js';
@@ -12,7 +13,7 @@ import { normalizePolicies } from './normalize-policies.js';
 import type { RawConfig } from './raw-config.js';
 import { readHealthTimeoutMs } from './read-fields.js';
 import { resolvePreload, warnUnknownModelRefs } from './resolve-model-refs.js';
-import { IMPLICIT_GROUP_ID, type Config } from './types.js';
+import { IMPLICIT_GROUP_ID, type Config, type LogTimeFormat } from './types.js';
 
 export const DEFAULT_HEALTH_CHECK_TIMEOUT_SEC = 120;
 export const DEFAULT_UNLOAD_TIMEOUT_SEC = 10;
@@ -20,6 +21,7 @@ export const DEFAULT_START_PORT = 5800;
 export const DEFAULT_MAX_REQUEST_BODY_MB = 64;
 export const DEFAULT_REQUEST_BODY_TIMEOUT_SEC = 30;
 export const DEFAULT_CLIENT_STALL_TIMEOUT_SEC = 30;
+export const DEFAULT_METRICS_MAX_IN_MEMORY = 1000;
 
 export interface NormalizeOptions {
   readonly sourcePath: string;
@@ -64,6 +66,8 @@ export function normalizeConfig(raw: RawConfig, options: NormalizeOptions, issue
     healthCheckTimeoutMs,
     logLevel: raw.logLevel ?? 'info',
     logToStdout: raw.logToStdout ?? 'proxy',
+    logFormat: raw.logFormat ?? 'auto',
+    logTimeFormat: readLogTimeFormat(raw.logTimeFormat, issues),
     startPort: raw.startPort ?? DEFAULT_START_PORT,
     includeAliasesInList: raw.includeAliasesInList ?? false,
     models,
@@ -75,9 +79,21 @@ export function normalizeConfig(raw: RawConfig, options: NormalizeOptions, issue
     maxRequestBodyBytes: Math.round((raw.maxRequestBodyMB ?? DEFAULT_MAX_REQUEST_BODY_MB) * 1024 * 1024),
     requestBodyTimeoutMs: Math.round((raw.requestBodyTimeout ?? DEFAULT_REQUEST_BODY_TIMEOUT_SEC) * 1000),
     clientStallTimeoutMs: Math.round((raw.clientStallTimeout ?? DEFAULT_CLIENT_STALL_TIMEOUT_SEC) * 1000),
+    metricsMaxInMemory: raw.metricsMaxInMemory ?? DEFAULT_METRICS_MAX_IN_MEMORY,
     policies,
     audit: normalizeAudit(raw.audit, options.configDir),
     rateLimits: normalizeRateLimits(raw.rateLimits),
     cache: normalizeCache(raw.cache),
   };
+}
+
+/** As llama-swap: trimmed, any case, "" for none; an unknown name is a warning (the default then). */
+function readLogTimeFormat(text: string | undefined, issues: IssueCollector): LogTimeFormat {
+  if (text === undefined) return 'default';
+  const name = text.trim().toLowerCase();
+  if (name === '') return 'none';
+  if (isGoTimeFormat(name)) return name;
+  const known = Object.keys(GO_TIME_FORMATS).join(', ');
+  issues.warn(['logTimeFormat'], `unknown format ${JSON.stringify(text)} (expected "" or one of ${known}); using the default`);
+  return 'default';
 }

@@ -89,6 +89,8 @@ export interface RawConfig {
   readonly healthCheckTimeout?: number;
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   readonly logToStdout?: 'proxy' | 'upstream' | 'both' | 'none';
+  readonly logFormat?: 'auto' | 'json' | 'pretty';
+  readonly logTimeFormat?: string;
   readonly startPort?: number;
   readonly sendLoadingState?: boolean;
   readonly includeAliasesInList?: boolean;
@@ -104,6 +106,7 @@ export interface RawConfig {
   readonly maxRequestBodyMB?: number;
   readonly requestBodyTimeout?: number;
   readonly clientStallTimeout?: number;
+  readonly metricsMaxInMemory?: number;
   readonly policies?: readonly RawPolicy[];
   readonly audit?: RawAudit;
   readonly rateLimits?: { readonly default?: { readonly requestsPerMinute?: number } };

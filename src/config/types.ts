@@ -1,9 +1,14 @@
 // The normalized, fully-typed configuration every other layer reads. Produced once by the
 // loader from YAML (validated against config-schema.json); nothing in it is optional.
 // Durations are milliseconds here even where YAML speaks seconds.
+import type { LogTimeFormat } from '../shared/log-time-format.js';
+
+export type { LogTimeFormat };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogToStdout = 'proxy' | 'upstream' | 'both' | 'none';
+/** auto: pretty when stdout is a terminal, else json. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 /** Literal placeholders kept in cmd/proxy/checkEndpoint until a start allocates a port / pid. */
 export const PORT_PLACEHOLDER = '${PORT}';
@@ -167,6 +172,9 @@ export interface Config {
   readonly healthCheckTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly logToStdout: LogToStdout;
+  readonly logFormat: LogFormat;
+  /** Timestamp of human log lines ('none': llama-swap's ""). */
+  readonly logTimeFormat: LogTimeFormat;
   readonly startPort: number;
   readonly includeAliasesInList: boolean;
   /** Models in declaration order. */
@@ -182,6 +190,8 @@ export interface Config {
   readonly requestBodyTimeoutMs: number;
   /** A client that accepts no bytes of its response for this long is cut off; 0 = never. */
   readonly clientStallTimeoutMs: number;
+  /** Finished requests the activity store keeps (metricsMaxInMemory). */
+  readonly metricsMaxInMemory: number;
   readonly policies: readonly PolicyConfig[];
   readonly audit: AuditConfig | null;
   readonly rateLimits: RateLimitConfig;

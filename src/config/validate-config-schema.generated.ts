@@ -19,7 +19,7 @@ function ucs2length(str) {
     }
     return length;
 }
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/swapgate/swapgate/config-schema.json","title":"swapgate configuration","description":"Configuration for swapgate: a llama-swap compatible proxy that starts local inference servers on demand, with policies and an audit log. Every llama-swap config.yaml is accepted. Durations are in seconds. Keys that are not listed here only produce a warning.","type":"object","required":["models"],"definitions":{"macros":{"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}},"filters":{"type":"object","description":"Request rewriting applied before a request is forwarded.","properties":{"stripParams":{"type":"string","description":"Comma separated request fields to remove (e.g. \"temperature, top_p\"). \"model\" is never removed.","default":""},"strip_params":{"type":"string","description":"Older spelling of stripParams (llama-swap). Used when stripParams is not set."},"setParams":{"type":"object","description":"Request fields set (or overridden) on every request. Keys may be dotted paths. \"model\" cannot be set.","default":{}},"setParamsByID":{"type":"object","description":"Requested model id -> fields set when the request used that id. Applied after setParams. Every key other than the model id itself also becomes an alias of the model. Keys may use ${MODEL_ID}.","additionalProperties":{"type":"object"},"default":{}}},"default":{}},"ignored":{"deprecated":true,"description":"A llama-swap setting that swapgate accepts but ignores."},"alias":{"type":["string","object"],"minLength":1,"description":"Another id clients may request this model by; unique across all models. Either a string or (newer llama-swap) an object with id.","required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"The alias."},"name":{"$ref":"#/definitions/ignored"},"unlisted":{"$ref":"#/definitions/ignored"}}},"model":{"type":"object","required":["cmd"],"properties":{"cmd":{"type":"string","minLength":1,"description":"Command that starts the inference server, split into words like a POSIX shell does (quotes, backslashes; lines starting with # are comments). No shell is run. Use ${PORT} for a port chosen at each start."},"cmdStop":{"type":"string","description":"Command that stops the server gracefully (e.g. docker stop ${MODEL_ID}). ${PID} is the upstream process id. Empty: SIGTERM, then SIGKILL after unloadTimeout."},"proxy":{"type":"string","default":"http://localhost:${PORT}","description":"Base URL requests are forwarded to. Must be set when cmd listens on a fixed port; ${PORT} only works when cmd uses ${PORT}."},"checkEndpoint":{"type":"string","default":"/health","description":"Path polled until it answers HTTP 200 before requests are forwarded. \"none\" skips the check."},"ttl":{"type":"integer","minimum":-1,"description":"Seconds of inactivity after which the model is unloaded. 0 never unloads; absent or -1 uses globalTTL."},"unloadTimeout":{"type":"integer","minimum":0,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. Absent or 0 uses the global unloadTimeout."},"healthCheckTimeout":{"type":"integer","minimum":0,"description":"Seconds to wait for this model to become ready (swapgate addition). Absent uses the global healthCheckTimeout; values below 15 are raised to 15."},"env":{"type":"array","items":{"type":"string"},"default":[],"description":"Extra environment variables for cmd, each NAME=value."},"name":{"type":"string","description":"Display name in /v1/models."},"description":{"type":"string","description":"Description in /v1/models."},"aliases":{"type":"array","items":{"$ref":"#/definitions/alias"},"default":[],"description":"Other ids this model answers to. Must be unique across models and differ from every model id."},"useModelName":{"type":"string","description":"Replaces the \"model\" field of requests sent upstream."},"unlisted":{"type":"boolean","default":false,"description":"Hide the model from /v1/models; it can still be requested."},"metadata":{"type":"object","default":{},"description":"Arbitrary data shown in /v1/models. Macros are substituted in its strings; a value that is exactly ${name} keeps the macro's type."},"macros":{"$ref":"#/definitions/macros"},"concurrencyLimit":{"type":"integer","minimum":0,"default":0,"description":"Most requests in flight to this model at once; more get HTTP 429. 0 means 10."},"sendLoadingState":{"type":"boolean","description":"Overrides the global sendLoadingState for this model."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"},"capabilities":{"$ref":"#/definitions/ignored"}}},"group":{"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}},"peer":{"type":"object","required":["proxy","models"],"properties":{"proxy":{"type":"string","minLength":1,"description":"Base URL of another llama-swap/swapgate or any OpenAI-compatible server."},"models":{"type":"array","items":{"type":"string","minLength":1},"description":"Model ids served by the peer."},"apiKey":{"type":"string","description":"Sent to the peer as Authorization: Bearer <key> and x-api-key. Global macros and ${env.NAME} apply."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"}}},"apiKey":{"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}},"rule":{"type":"object","required":["type"],"properties":{"type":{"enum":["pii_detection","content_filter","topic_block","prompt_injection","response_length"],"description":"What the rule looks for."},"action":{"type":"string","description":"What happens on a match: redact, block, monitor (log only) or truncate, depending on the rule type."},"description":{"type":"string","description":"Free text for humans."},"patterns":{"type":"array","items":{"enum":["email","ssn","credit_card","phone","ipv4","iban","api_key"]},"description":"pii_detection: which kinds of personal data to look for. Default: all."},"categories":{"type":"array","items":{"type":"string"},"description":"content_filter: built-in categories (e.g. violence, self_harm)."},"terms":{"type":"array","items":{"type":"string"},"description":"content_filter: plain words, or /regex/flags strings."},"topics":{"type":"array","items":{"type":"string"},"description":"topic_block: topics to refuse."},"applies_to":{"type":"array","items":{"enum":["request","response"]},"description":"Which side of the exchange the rule inspects: request, response. Default both (prompt_injection: request; response_length: response)."},"max_tokens":{"type":"integer","minimum":1,"description":"response_length: most tokens a response may have."}},"allOf":[{"if":{"properties":{"type":{"const":"pii_detection"}}},"then":{"properties":{"action":{"enum":["redact","block","monitor"],"default":"redact","description":"pii_detection: one of redact, block, monitor (default redact)."}}}},{"if":{"properties":{"type":{"const":"content_filter"}}},"then":{"properties":{"action":{"enum":["block","monitor","redact"],"default":"block","description":"content_filter: one of block, monitor, redact (default block)."}}}},{"if":{"properties":{"type":{"const":"topic_block"}}},"then":{"required":["topics"],"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"topic_block: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"prompt_injection"}}},"then":{"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"prompt_injection: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"response_length"}}},"then":{"required":["max_tokens"],"properties":{"action":{"enum":["truncate","block","monitor"],"default":"truncate","description":"response_length: one of truncate, block, monitor (default truncate)."}}}}]},"policy":{"type":"object","required":["id","rules"],"properties":{"id":{"type":"string","minLength":1,"description":"Unique policy id, named in audit records and errors."},"description":{"type":"string","description":"Free text for humans."},"models":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Model ids, aliases or globs the policy applies to."},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"},"description":"Checked in order."}}}},"properties":{"healthCheckTimeout":{"type":"integer","minimum":0,"default":120,"description":"Seconds to wait for a model to become ready. Values below 15 are raised to 15."},"logLevel":{"enum":["debug","info","warn","error"],"default":"info","description":"Lowest level of the proxy's own log lines."},"logToStdout":{"enum":["proxy","upstream","both","none"],"default":"proxy","description":"What goes to stdout: proxy logs, upstream process output, both, or none."},"startPort":{"type":"integer","minimum":1,"maximum":65535,"default":5800,"description":"First port tried for ${PORT}."},"sendLoadingState":{"type":"boolean","default":false,"description":"Stream loading progress in the reasoning field while a model starts."},"includeAliasesInList":{"type":"boolean","default":false,"description":"List aliases in /v1/models as well."},"globalTTL":{"type":"integer","minimum":0,"default":0,"description":"Default ttl in seconds for models without one. 0 never unloads."},"unloadTimeout":{"type":"integer","minimum":0,"default":10,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. 0 means 10."},"macros":{"$ref":"#/definitions/macros"},"apiKeys":{"type":"array","items":{"$ref":"#/definitions/apiKey"},"default":[],"description":"When not empty, inference requests must carry one of these keys."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/model"},"description":"Model id -> how to run it. The id is available as ${MODEL_ID}."},"groups":{"type":"object","additionalProperties":{"$ref":"#/definitions/group"},"default":{},"description":"Group id -> which models may run together. Models in no group form an implicit group (swap, exclusive)."},"hooks":{"type":"object","description":"Actions on events.","properties":{"on_startup":{"type":"object","description":"Actions when swapgate starts.","properties":{"preload":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids (or aliases) started at boot."}}}}},"peers":{"type":"object","additionalProperties":{"$ref":"#/definitions/peer"},"default":{},"description":"Peer id -> a remote server and the models it serves."},"corsOrigins":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Origins allowed by CORS (swapgate addition)."},"maxRequestBodyMB":{"type":"number","exclusiveMinimum":0,"default":64,"description":"Largest accepted request body in MiB (swapgate addition)."},"requestBodyTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a proxied request body may take to arrive; a slower one gets 408 (code request_timeout) and never reaches a model. Time swapgate itself is not reading (waiting for a model to load, an upstream not reading) does not count. 0 turns the deadline off (swapgate addition)."},"clientStallTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a client may accept no bytes of its response (its socket stays full) before it is disconnected, the upstream request aborted and the model's slot released; logged and audited as client_stalled. A slow upstream is never a stall. 0 turns it off (swapgate addition)."},"policies":{"type":"array","items":{"$ref":"#/definitions/policy"},"default":[],"description":"Governance rules applied to requests and responses (swapgate addition)."},"audit":{"type":"object","required":["path"],"description":"Append-only audit log (swapgate addition). Absent: no audit log.","properties":{"path":{"type":"string","minLength":1,"description":"JSONL file, relative to this config file's directory."},"immutable":{"type":"boolean","default":true,"description":"Hash-chain records so tampering is detectable."},"retention_days":{"type":"integer","minimum":0,"default":0,"description":"Days to keep records. 0 keeps them forever."},"log_all_access":{"type":"boolean","default":false,"description":"Record every request, not only policy events."},"flush_interval_ms":{"type":"integer","minimum":0,"default":0,"description":"0: the records of one event-loop turn are written together with one write at the end of that turn, and a response's last byte waits for its record (a kill -9 loses no record of a delivered response). Above 0: records are batched for up to this many milliseconds and responses do not wait, so a crash can lose the records of the last window."},"fsync":{"type":"boolean","default":false,"description":"fdatasync the file after every write (one per group of records) before the responses waiting for them end, so records survive a power loss too. Costs throughput (see the README). A blocked request's record is synced either way."}}},"rateLimits":{"type":"object","description":"Request rate limits (swapgate addition).","properties":{"default":{"type":"object","description":"Limit for keys without their own requestsPerMinute.","properties":{"requestsPerMinute":{"type":"integer","minimum":1,"description":"Requests per minute per API key (or per client when no keys are set)."}}}}},"cache":{"type":"object","description":"Response cache for identical non-streaming requests (swapgate addition).","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn the cache on."},"ttl":{"type":"integer","minimum":0,"default":300,"description":"Seconds an entry stays valid."},"maxEntries":{"type":"integer","minimum":1,"default":1000,"description":"Most entries kept."}}},"logRequests":{"$ref":"#/definitions/ignored"},"logTimeFormat":{"$ref":"#/definitions/ignored"},"metricsMaxInMemory":{"$ref":"#/definitions/ignored"},"captureBuffer":{"$ref":"#/definitions/ignored"},"profiles":{"$ref":"#/definitions/ignored"},"matrix":{"$ref":"#/definitions/ignored"},"store":{"$ref":"#/definitions/ignored"},"ui":{"$ref":"#/definitions/ignored"},"performance":{"$ref":"#/definitions/ignored"},"upstream":{"$ref":"#/definitions/ignored"}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/swapgate/swapgate/config-schema.json","title":"swapgate configuration","description":"Configuration for swapgate: a llama-swap compatible proxy that starts local inference servers on demand, with policies and an audit log. Every llama-swap config.yaml is accepted. Durations are in seconds. Keys that are not listed here only produce a warning.","type":"object","required":["models"],"definitions":{"macros":{"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}},"filters":{"type":"object","description":"Request rewriting applied before a request is forwarded.","properties":{"stripParams":{"type":"string","description":"Comma separated request fields to remove (e.g. \"temperature, top_p\"). \"model\" is never removed.","default":""},"strip_params":{"type":"string","description":"Older spelling of stripParams (llama-swap). Used when stripParams is not set."},"setParams":{"type":"object","description":"Request fields set (or overridden) on every request. Keys may be dotted paths. \"model\" cannot be set.","default":{}},"setParamsByID":{"type":"object","description":"Requested model id -> fields set when the request used that id. Applied after setParams. Every key other than the model id itself also becomes an alias of the model. Keys may use ${MODEL_ID}.","additionalProperties":{"type":"object"},"default":{}}},"default":{}},"ignored":{"deprecated":true,"description":"A llama-swap setting that swapgate accepts but ignores."},"alias":{"type":["string","object"],"minLength":1,"description":"Another id clients may request this model by; unique across all models. Either a string or (newer llama-swap) an object with id.","required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"The alias."},"name":{"$ref":"#/definitions/ignored"},"unlisted":{"$ref":"#/definitions/ignored"}}},"model":{"type":"object","required":["cmd"],"properties":{"cmd":{"type":"string","minLength":1,"description":"Command that starts the inference server, split into words like a POSIX shell does (quotes, backslashes; lines starting with # are comments). No shell is run. Use ${PORT} for a port chosen at each start."},"cmdStop":{"type":"string","description":"Command that stops the server gracefully (e.g. docker stop ${MODEL_ID}). ${PID} is the upstream process id. Empty: SIGTERM, then SIGKILL after unloadTimeout."},"proxy":{"type":"string","default":"http://localhost:${PORT}","description":"Base URL requests are forwarded to. Must be set when cmd listens on a fixed port; ${PORT} only works when cmd uses ${PORT}."},"checkEndpoint":{"type":"string","default":"/health","description":"Path polled until it answers HTTP 200 before requests are forwarded. \"none\" skips the check."},"ttl":{"type":"integer","minimum":-1,"description":"Seconds of inactivity after which the model is unloaded. 0 never unloads; absent or -1 uses globalTTL."},"unloadTimeout":{"type":"integer","minimum":0,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. Absent or 0 uses the global unloadTimeout."},"healthCheckTimeout":{"type":"integer","minimum":0,"description":"Seconds to wait for this model to become ready (swapgate addition). Absent uses the global healthCheckTimeout; values below 15 are raised to 15."},"env":{"type":"array","items":{"type":"string"},"default":[],"description":"Extra environment variables for cmd, each NAME=value."},"name":{"type":"string","description":"Display name in /v1/models."},"description":{"type":"string","description":"Description in /v1/models."},"aliases":{"type":"array","items":{"$ref":"#/definitions/alias"},"default":[],"description":"Other ids this model answers to. Must be unique across models and differ from every model id."},"useModelName":{"type":"string","description":"Replaces the \"model\" field of requests sent upstream."},"unlisted":{"type":"boolean","default":false,"description":"Hide the model from /v1/models; it can still be requested."},"metadata":{"type":"object","default":{},"description":"Arbitrary data shown in /v1/models. Macros are substituted in its strings; a value that is exactly ${name} keeps the macro's type."},"macros":{"$ref":"#/definitions/macros"},"concurrencyLimit":{"type":"integer","minimum":0,"default":0,"description":"Most requests in flight to this model at once; more get HTTP 429. 0 means 10."},"sendLoadingState":{"type":"boolean","description":"Overrides the global sendLoadingState for this model."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"},"capabilities":{"$ref":"#/definitions/ignored"}}},"group":{"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}},"peer":{"type":"object","required":["proxy","models"],"properties":{"proxy":{"type":"string","minLength":1,"description":"Base URL of another llama-swap/swapgate or any OpenAI-compatible server."},"models":{"type":"array","items":{"type":"string","minLength":1},"description":"Model ids served by the peer."},"apiKey":{"type":"string","description":"Sent to the peer as Authorization: Bearer <key> and x-api-key. Global macros and ${env.NAME} apply."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"}}},"apiKey":{"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}},"rule":{"type":"object","required":["type"],"properties":{"type":{"enum":["pii_detection","content_filter","topic_block","prompt_injection","response_length"],"description":"What the rule looks for."},"action":{"type":"string","description":"What happens on a match: redact, block, monitor (log only) or truncate, depending on the rule type."},"description":{"type":"string","description":"Free text for humans."},"patterns":{"type":"array","items":{"enum":["email","ssn","credit_card","phone","ipv4","iban","api_key"]},"description":"pii_detection: which kinds of personal data to look for. Default: all."},"categories":{"type":"array","items":{"type":"string"},"description":"content_filter: built-in categories (e.g. violence, self_harm)."},"terms":{"type":"array","items":{"type":"string"},"description":"content_filter: plain words, or /regex/flags strings."},"topics":{"type":"array","items":{"type":"string"},"description":"topic_block: topics to refuse."},"applies_to":{"type":"array","items":{"enum":["request","response"]},"description":"Which side of the exchange the rule inspects: request, response. Default both (prompt_injection: request; response_length: response)."},"max_tokens":{"type":"integer","minimum":1,"description":"response_length: most tokens a response may have."}},"allOf":[{"if":{"properties":{"type":{"const":"pii_detection"}}},"then":{"properties":{"action":{"enum":["redact","block","monitor"],"default":"redact","description":"pii_detection: one of redact, block, monitor (default redact)."}}}},{"if":{"properties":{"type":{"const":"content_filter"}}},"then":{"properties":{"action":{"enum":["block","monitor","redact"],"default":"block","description":"content_filter: one of block, monitor, redact (default block)."}}}},{"if":{"properties":{"type":{"const":"topic_block"}}},"then":{"required":["topics"],"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"topic_block: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"prompt_injection"}}},"then":{"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"prompt_injection: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"response_length"}}},"then":{"required":["max_tokens"],"properties":{"action":{"enum":["truncate","block","monitor"],"default":"truncate","description":"response_length: one of truncate, block, monitor (default truncate)."}}}}]},"policy":{"type":"object","required":["id","rules"],"properties":{"id":{"type":"string","minLength":1,"description":"Unique policy id, named in audit records and errors."},"description":{"type":"string","description":"Free text for humans."},"models":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Model ids, aliases or globs the policy applies to."},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"},"description":"Checked in order."}}}},"properties":{"healthCheckTimeout":{"type":"integer","minimum":0,"default":120,"description":"Seconds to wait for a model to become ready. Values below 15 are raised to 15."},"logLevel":{"enum":["debug","info","warn","error"],"default":"info","description":"Lowest level of the proxy's own log lines."},"logToStdout":{"enum":["proxy","upstream","both","none"],"default":"proxy","description":"What goes to stdout: proxy logs, upstream process output, both, or none."},"logFormat":{"enum":["auto","json","pretty"],"default":"auto","description":"How the proxy's own log lines look on stdout: one human line per event (pretty), JSON records (json), or pretty on a terminal and JSON otherwise (auto). /logs always has the JSON records (swapgate addition)."},"startPort":{"type":"integer","minimum":1,"maximum":65535,"default":5800,"description":"First port tried for ${PORT}."},"sendLoadingState":{"type":"boolean","default":false,"description":"Stream loading progress in the reasoning field while a model starts."},"includeAliasesInList":{"type":"boolean","default":false,"description":"List aliases in /v1/models as well."},"globalTTL":{"type":"integer","minimum":0,"default":0,"description":"Default ttl in seconds for models without one. 0 never unloads."},"unloadTimeout":{"type":"integer","minimum":0,"default":10,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. 0 means 10."},"macros":{"$ref":"#/definitions/macros"},"apiKeys":{"type":"array","items":{"$ref":"#/definitions/apiKey"},"default":[],"description":"When not empty, inference requests must carry one of these keys."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/model"},"description":"Model id -> how to run it. The id is available as ${MODEL_ID}."},"groups":{"type":"object","additionalProperties":{"$ref":"#/definitions/group"},"default":{},"description":"Group id -> which models may run together. Models in no group form an implicit group (swap, exclusive)."},"hooks":{"type":"object","description":"Actions on events.","properties":{"on_startup":{"type":"object","description":"Actions when swapgate starts.","properties":{"preload":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids (or aliases) started at boot."}}}}},"peers":{"type":"object","additionalProperties":{"$ref":"#/definitions/peer"},"default":{},"description":"Peer id -> a remote server and the models it serves."},"corsOrigins":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Origins allowed by CORS (swapgate addition)."},"maxRequestBodyMB":{"type":"number","exclusiveMinimum":0,"default":64,"description":"Largest accepted request body in MiB (swapgate addition)."},"requestBodyTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a proxied request body may take to arrive; a slower one gets 408 (code request_timeout) and never reaches a model. Time swapgate itself is not reading (waiting for a model to load, an upstream not reading) does not count. 0 turns the deadline off (swapgate addition)."},"clientStallTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a client may accept no bytes of its response (its socket stays full) before it is disconnected, the upstream request aborted and the model's slot released; logged and audited as client_stalled. A slow upstream is never a stall. 0 turns it off (swapgate addition)."},"policies":{"type":"array","items":{"$ref":"#/definitions/policy"},"default":[],"description":"Governance rules applied to requests and responses (swapgate addition)."},"audit":{"type":"object","required":["path"],"description":"Append-only audit log (swapgate addition). Absent: no audit log.","properties":{"path":{"type":"string","minLength":1,"description":"JSONL file, relative to this config file's directory."},"immutable":{"type":"boolean","default":true,"description":"Hash-chain records so tampering is detectable."},"retention_days":{"type":"integer","minimum":0,"default":0,"description":"Days to keep records. 0 keeps them forever."},"log_all_access":{"type":"boolean","default":false,"description":"Record every request, not only policy events."},"flush_interval_ms":{"type":"integer","minimum":0,"default":0,"description":"0: the records of one event-loop turn are written together with one write at the end of that turn, and a response's last byte waits for its record (a kill -9 loses no record of a delivered response). Above 0: records are batched for up to this many milliseconds and responses do not wait, so a crash can lose the records of the last window."},"fsync":{"type":"boolean","default":false,"description":"fdatasync the file after every write (one per group of records) before the responses waiting for them end, so records survive a power loss too. Costs throughput (see the README). A blocked request's record is synced either way."}}},"rateLimits":{"type":"object","description":"Request rate limits (swapgate addition).","properties":{"default":{"type":"object","description":"Limit for keys without their own requestsPerMinute.","properties":{"requestsPerMinute":{"type":"integer","minimum":1,"description":"Requests per minute per API key (or per client when no keys are set)."}}}}},"cache":{"type":"object","description":"Response cache for identical non-streaming requests (swapgate addition).","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn the cache on."},"ttl":{"type":"integer","minimum":0,"default":300,"description":"Seconds an entry stays valid."},"maxEntries":{"type":"integer","minimum":1,"default":1000,"description":"Most entries kept."}}},"logRequests":{"$ref":"#/definitions/ignored"},"logTimeFormat":{"type":"string","description":"Timestamp of human log lines (logFormat pretty), in local time: one of llama-swap's names ansic, unixdate, rubydate, rfc822, rfc822z, rfc850, rfc1123, rfc1123z, rfc3339, rfc3339nano, kitchen, stamp, stampmilli, stampmicro, stampnano (any case), or \"\" for none. Unset: HH:MM:ss.mmm. JSON records always carry epoch milliseconds.","examples":["rfc3339","stampmilli",""]},"metricsMaxInMemory":{"type":"integer","minimum":1,"default":1000,"description":"How many finished requests the activity store keeps in memory (GET /api/metrics/activity, /api/metrics/stats, the activity events of /api/events). The oldest are dropped first."},"captureBuffer":{"$ref":"#/definitions/ignored"},"profiles":{"$ref":"#/definitions/ignored"},"matrix":{"$ref":"#/definitions/ignored"},"store":{"$ref":"#/definitions/ignored"},"ui":{"$ref":"#/definitions/ignored"},"performance":{"$ref":"#/definitions/ignored"},"upstream":{"$ref":"#/definitions/ignored"}}};
 const schema12 = {"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}};
 const schema13 = {"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}};
 const schema22 = {"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}};
@@ -1544,10 +1544,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.startPort !== undefined){
-let data3 = data.startPort;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err5 = {instancePath:instancePath+"/startPort",schemaPath:"#/properties/startPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.startPort.type,parentSchema:schema11.properties.startPort,data:data3};
+if(data.logFormat !== undefined){
+let data3 = data.logFormat;
+if(!(((data3 === "auto") || (data3 === "json")) || (data3 === "pretty"))){
+const err5 = {instancePath:instancePath+"/logFormat",schemaPath:"#/properties/logFormat/enum",keyword:"enum",params:{allowedValues: schema11.properties.logFormat.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.logFormat.enum,parentSchema:schema11.properties.logFormat,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1556,9 +1556,11 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 65535 || isNaN(data3)){
-const err6 = {instancePath:instancePath+"/startPort",schemaPath:"#/properties/startPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.startPort,data:data3};
+}
+if(data.startPort !== undefined){
+let data4 = data.startPort;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err6 = {instancePath:instancePath+"/startPort",schemaPath:"#/properties/startPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.startPort.type,parentSchema:schema11.properties.startPort,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1567,8 +1569,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data3 < 1 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/startPort",schemaPath:"#/properties/startPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.startPort,data:data3};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 65535 || isNaN(data4)){
+const err7 = {instancePath:instancePath+"/startPort",schemaPath:"#/properties/startPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.startPort,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1577,12 +1580,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-if(data.sendLoadingState !== undefined){
-let data4 = data.sendLoadingState;
-if(typeof data4 !== "boolean"){
-const err8 = {instancePath:instancePath+"/sendLoadingState",schemaPath:"#/properties/sendLoadingState/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.sendLoadingState.type,parentSchema:schema11.properties.sendLoadingState,data:data4};
+if(data4 < 1 || isNaN(data4)){
+const err8 = {instancePath:instancePath+"/startPort",schemaPath:"#/properties/startPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.startPort,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1592,10 +1591,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.includeAliasesInList !== undefined){
-let data5 = data.includeAliasesInList;
+}
+if(data.sendLoadingState !== undefined){
+let data5 = data.sendLoadingState;
 if(typeof data5 !== "boolean"){
-const err9 = {instancePath:instancePath+"/includeAliasesInList",schemaPath:"#/properties/includeAliasesInList/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.includeAliasesInList.type,parentSchema:schema11.properties.includeAliasesInList,data:data5};
+const err9 = {instancePath:instancePath+"/sendLoadingState",schemaPath:"#/properties/sendLoadingState/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.sendLoadingState.type,parentSchema:schema11.properties.sendLoadingState,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1605,10 +1605,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.globalTTL !== undefined){
-let data6 = data.globalTTL;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/globalTTL",schemaPath:"#/properties/globalTTL/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.globalTTL.type,parentSchema:schema11.properties.globalTTL,data:data6};
+if(data.includeAliasesInList !== undefined){
+let data6 = data.includeAliasesInList;
+if(typeof data6 !== "boolean"){
+const err10 = {instancePath:instancePath+"/includeAliasesInList",schemaPath:"#/properties/includeAliasesInList/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.includeAliasesInList.type,parentSchema:schema11.properties.includeAliasesInList,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1617,9 +1617,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/globalTTL",schemaPath:"#/properties/globalTTL/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.globalTTL,data:data6};
+}
+if(data.globalTTL !== undefined){
+let data7 = data.globalTTL;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err11 = {instancePath:instancePath+"/globalTTL",schemaPath:"#/properties/globalTTL/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.globalTTL.type,parentSchema:schema11.properties.globalTTL,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1628,12 +1630,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-if(data.unloadTimeout !== undefined){
-let data7 = data.unloadTimeout;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err12 = {instancePath:instancePath+"/unloadTimeout",schemaPath:"#/properties/unloadTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.unloadTimeout.type,parentSchema:schema11.properties.unloadTimeout,data:data7};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err12 = {instancePath:instancePath+"/globalTTL",schemaPath:"#/properties/globalTTL/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.globalTTL,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1642,9 +1641,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err13 = {instancePath:instancePath+"/unloadTimeout",schemaPath:"#/properties/unloadTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.unloadTimeout,data:data7};
+}
+}
+if(data.unloadTimeout !== undefined){
+let data8 = data.unloadTimeout;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err13 = {instancePath:instancePath+"/unloadTimeout",schemaPath:"#/properties/unloadTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.unloadTimeout.type,parentSchema:schema11.properties.unloadTimeout,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1653,17 +1655,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-if(data.macros !== undefined){
-let data8 = data.macros;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-for(const key0 in data8){
-const _errs18 = errors;
-const _errs19 = errors;
-const _errs20 = errors;
-if(!(((key0 === "PORT") || (key0 === "PID")) || (key0 === "MODEL_ID"))){
-const err14 = {};
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+const err14 = {instancePath:instancePath+"/unloadTimeout",schemaPath:"#/properties/unloadTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.unloadTimeout,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1672,9 +1666,17 @@ vErrors.push(err14);
 }
 errors++;
 }
-var valid3 = _errs20 === errors;
-if(valid3){
-const err15 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema12.propertyNames.not,parentSchema:schema12.propertyNames,data:key0,propertyName:key0};
+}
+}
+if(data.macros !== undefined){
+let data9 = data.macros;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key0 in data9){
+const _errs19 = errors;
+const _errs20 = errors;
+const _errs21 = errors;
+if(!(((key0 === "PORT") || (key0 === "PID")) || (key0 === "MODEL_ID"))){
+const err15 = {};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1683,20 +1685,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-else {
-errors = _errs19;
-if(vErrors !== null){
-if(_errs19){
-vErrors.length = _errs19;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(typeof key0 === "string"){
-if(func2(key0) > 63){
-const err16 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema12.propertyNames,data:key0,propertyName:key0};
+var valid3 = _errs21 === errors;
+if(valid3){
+const err16 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema12.propertyNames.not,parentSchema:schema12.propertyNames,data:key0,propertyName:key0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1705,8 +1696,20 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!pattern0.test(key0)){
-const err17 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9_-]+$"+"\"",schema:"^[a-zA-Z0-9_-]+$",parentSchema:schema12.propertyNames,data:key0,propertyName:key0};
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(typeof key0 === "string"){
+if(func2(key0) > 63){
+const err17 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema12.propertyNames,data:key0,propertyName:key0};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1715,10 +1718,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-var valid2 = _errs18 === errors;
-if(!valid2){
-const err18 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema12.propertyNames,parentSchema:schema12,data:data8};
+if(!pattern0.test(key0)){
+const err18 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9_-]+$"+"\"",schema:"^[a-zA-Z0-9_-]+$",parentSchema:schema12.propertyNames,data:key0,propertyName:key0};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1728,10 +1729,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-for(const key1 in data8){
-let data9 = data8[key1];
-if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (typeof data9 !== "boolean")){
-const err19 = {instancePath:instancePath+"/macros/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/macros/additionalProperties/type",keyword:"type",params:{type: schema12.additionalProperties.type},message:"must be string,number,boolean",schema:schema12.additionalProperties.type,parentSchema:schema12.additionalProperties,data:data9};
+var valid2 = _errs19 === errors;
+if(!valid2){
+const err19 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema12.propertyNames,parentSchema:schema12,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1740,9 +1740,11 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(typeof data9 === "string"){
-if(func2(data9) > 1024){
-const err20 = {instancePath:instancePath+"/macros/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/macros/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema12.additionalProperties,data:data9};
+}
+for(const key1 in data9){
+let data10 = data9[key1];
+if(((typeof data10 !== "string") && (!((typeof data10 == "number") && (isFinite(data10))))) && (typeof data10 !== "boolean")){
+const err20 = {instancePath:instancePath+"/macros/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/macros/additionalProperties/type",keyword:"type",params:{type: schema12.additionalProperties.type},message:"must be string,number,boolean",schema:schema12.additionalProperties.type,parentSchema:schema12.additionalProperties,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1751,11 +1753,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data8};
+if(typeof data10 === "string"){
+if(func2(data10) > 1024){
+const err21 = {instancePath:instancePath+"/macros/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/macros/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema12.additionalProperties,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1765,14 +1765,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.apiKeys !== undefined){
-let data10 = data.apiKeys;
-if(Array.isArray(data10)){
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if((typeof data11 !== "string") && (!(data11 && typeof data11 == "object" && !Array.isArray(data11)))){
-const err22 = {instancePath:instancePath+"/apiKeys/" + i0,schemaPath:"#/definitions/apiKey/type",keyword:"type",params:{type: schema13.type},message:"must be string,object",schema:schema13.type,parentSchema:schema13,data:data11};
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/macros",schemaPath:"#/definitions/macros/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1781,9 +1777,15 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(typeof data11 === "string"){
-if(func2(data11) < 1){
-const err23 = {instancePath:instancePath+"/apiKeys/" + i0,schemaPath:"#/definitions/apiKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13,data:data11};
+}
+if(data.apiKeys !== undefined){
+let data11 = data.apiKeys;
+if(Array.isArray(data11)){
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+if((typeof data12 !== "string") && (!(data12 && typeof data12 == "object" && !Array.isArray(data12)))){
+const err23 = {instancePath:instancePath+"/apiKeys/" + i0,schemaPath:"#/definitions/apiKey/type",keyword:"type",params:{type: schema13.type},message:"must be string,object",schema:schema13.type,parentSchema:schema13,data:data12};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1792,10 +1794,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.key === undefined){
-const err24 = {instancePath:instancePath+"/apiKeys/" + i0,schemaPath:"#/definitions/apiKey/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema13.required,parentSchema:schema13,data:data11};
+if(typeof data12 === "string"){
+if(func2(data12) < 1){
+const err24 = {instancePath:instancePath+"/apiKeys/" + i0,schemaPath:"#/definitions/apiKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13,data:data12};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1804,11 +1805,10 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data11.key !== undefined){
-let data12 = data11.key;
-if(typeof data12 === "string"){
-if(func2(data12) < 1){
-const err25 = {instancePath:instancePath+"/apiKeys/" + i0+"/key",schemaPath:"#/definitions/apiKey/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.key,data:data12};
+}
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.key === undefined){
+const err25 = {instancePath:instancePath+"/apiKeys/" + i0,schemaPath:"#/definitions/apiKey/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema13.required,parentSchema:schema13,data:data12};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1817,9 +1817,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/apiKeys/" + i0+"/key",schemaPath:"#/definitions/apiKey/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.key.type,parentSchema:schema13.properties.key,data:data12};
+if(data12.key !== undefined){
+let data13 = data12.key;
+if(typeof data13 === "string"){
+if(func2(data13) < 1){
+const err26 = {instancePath:instancePath+"/apiKeys/" + i0+"/key",schemaPath:"#/definitions/apiKey/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.key,data:data13};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1829,10 +1831,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data11.name !== undefined){
-let data13 = data11.name;
-if(typeof data13 !== "string"){
-const err27 = {instancePath:instancePath+"/apiKeys/" + i0+"/name",schemaPath:"#/definitions/apiKey/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.name.type,parentSchema:schema13.properties.name,data:data13};
+else {
+const err27 = {instancePath:instancePath+"/apiKeys/" + i0+"/key",schemaPath:"#/definitions/apiKey/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.key.type,parentSchema:schema13.properties.key,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1842,14 +1842,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data11.models !== undefined){
-let data14 = data11.models;
-if(Array.isArray(data14)){
-const len1 = data14.length;
-for(let i1=0; i1<len1; i1++){
-let data15 = data14[i1];
-if(typeof data15 !== "string"){
-const err28 = {instancePath:instancePath+"/apiKeys/" + i0+"/models/" + i1,schemaPath:"#/definitions/apiKey/properties/models/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.models.items.type,parentSchema:schema13.properties.models.items,data:data15};
+if(data12.name !== undefined){
+let data14 = data12.name;
+if(typeof data14 !== "string"){
+const err28 = {instancePath:instancePath+"/apiKeys/" + i0+"/name",schemaPath:"#/definitions/apiKey/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.name.type,parentSchema:schema13.properties.name,data:data14};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1859,9 +1855,14 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-else {
-const err29 = {instancePath:instancePath+"/apiKeys/" + i0+"/models",schemaPath:"#/definitions/apiKey/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.models.type,parentSchema:schema13.properties.models,data:data14};
+if(data12.models !== undefined){
+let data15 = data12.models;
+if(Array.isArray(data15)){
+const len1 = data15.length;
+for(let i1=0; i1<len1; i1++){
+let data16 = data15[i1];
+if(typeof data16 !== "string"){
+const err29 = {instancePath:instancePath+"/apiKeys/" + i0+"/models/" + i1,schemaPath:"#/definitions/apiKey/properties/models/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.models.items.type,parentSchema:schema13.properties.models.items,data:data16};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1871,10 +1872,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data11.requestsPerMinute !== undefined){
-let data16 = data11.requestsPerMinute;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err30 = {instancePath:instancePath+"/apiKeys/" + i0+"/requestsPerMinute",schemaPath:"#/definitions/apiKey/properties/requestsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.requestsPerMinute.type,parentSchema:schema13.properties.requestsPerMinute,data:data16};
+}
+else {
+const err30 = {instancePath:instancePath+"/apiKeys/" + i0+"/models",schemaPath:"#/definitions/apiKey/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.models.type,parentSchema:schema13.properties.models,data:data15};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1883,9 +1883,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 1 || isNaN(data16)){
-const err31 = {instancePath:instancePath+"/apiKeys/" + i0+"/requestsPerMinute",schemaPath:"#/definitions/apiKey/properties/requestsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.requestsPerMinute,data:data16};
+}
+if(data12.requestsPerMinute !== undefined){
+let data17 = data12.requestsPerMinute;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+const err31 = {instancePath:instancePath+"/apiKeys/" + i0+"/requestsPerMinute",schemaPath:"#/definitions/apiKey/properties/requestsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.requestsPerMinute.type,parentSchema:schema13.properties.requestsPerMinute,data:data17};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1894,12 +1896,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-if(data11.admin !== undefined){
-let data17 = data11.admin;
-if(typeof data17 !== "boolean"){
-const err32 = {instancePath:instancePath+"/apiKeys/" + i0+"/admin",schemaPath:"#/definitions/apiKey/properties/admin/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.admin.type,parentSchema:schema13.properties.admin,data:data17};
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 1 || isNaN(data17)){
+const err32 = {instancePath:instancePath+"/apiKeys/" + i0+"/requestsPerMinute",schemaPath:"#/definitions/apiKey/properties/requestsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.requestsPerMinute,data:data17};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1910,10 +1909,10 @@ errors++;
 }
 }
 }
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/apiKeys",schemaPath:"#/properties/apiKeys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apiKeys.type,parentSchema:schema11.properties.apiKeys,data:data10};
+if(data12.admin !== undefined){
+let data18 = data12.admin;
+if(typeof data18 !== "boolean"){
+const err33 = {instancePath:instancePath+"/apiKeys/" + i0+"/admin",schemaPath:"#/definitions/apiKey/properties/admin/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.admin.type,parentSchema:schema13.properties.admin,data:data18};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1923,18 +1922,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.models !== undefined){
-let data18 = data.models;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key2 in data18){
-if(!(validate11(data18[key2], {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data18,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-errors = vErrors.length;
 }
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.models.type,parentSchema:schema11.properties.models,data:data18};
+const err34 = {instancePath:instancePath+"/apiKeys",schemaPath:"#/properties/apiKeys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apiKeys.type,parentSchema:schema11.properties.apiKeys,data:data11};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1944,16 +1936,18 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.groups !== undefined){
-let data20 = data.groups;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key3 in data20){
-let data21 = data20[key3];
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.swap !== undefined){
-let data22 = data21.swap;
-if(typeof data22 !== "boolean"){
-const err35 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/swap",schemaPath:"#/definitions/group/properties/swap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.swap.type,parentSchema:schema22.properties.swap,data:data22};
+if(data.models !== undefined){
+let data19 = data.models;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key2 in data19){
+if(!(validate11(data19[key2], {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data19,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.models.type,parentSchema:schema11.properties.models,data:data19};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1963,10 +1957,16 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data21.exclusive !== undefined){
-let data23 = data21.exclusive;
+if(data.groups !== undefined){
+let data21 = data.groups;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key3 in data21){
+let data22 = data21[key3];
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.swap !== undefined){
+let data23 = data22.swap;
 if(typeof data23 !== "boolean"){
-const err36 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/exclusive",schemaPath:"#/definitions/group/properties/exclusive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.exclusive.type,parentSchema:schema22.properties.exclusive,data:data23};
+const err36 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/swap",schemaPath:"#/definitions/group/properties/swap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.swap.type,parentSchema:schema22.properties.swap,data:data23};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1976,10 +1976,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data21.persistent !== undefined){
-let data24 = data21.persistent;
+if(data22.exclusive !== undefined){
+let data24 = data22.exclusive;
 if(typeof data24 !== "boolean"){
-const err37 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/persistent",schemaPath:"#/definitions/group/properties/persistent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.persistent.type,parentSchema:schema22.properties.persistent,data:data24};
+const err37 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/exclusive",schemaPath:"#/definitions/group/properties/exclusive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.exclusive.type,parentSchema:schema22.properties.exclusive,data:data24};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1989,14 +1989,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data21.members !== undefined){
-let data25 = data21.members;
-if(Array.isArray(data25)){
-const len2 = data25.length;
-for(let i2=0; i2<len2; i2++){
-let data26 = data25[i2];
-if(typeof data26 !== "string"){
-const err38 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/members/" + i2,schemaPath:"#/definitions/group/properties/members/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.members.items.type,parentSchema:schema22.properties.members.items,data:data26};
+if(data22.persistent !== undefined){
+let data25 = data22.persistent;
+if(typeof data25 !== "boolean"){
+const err38 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/persistent",schemaPath:"#/definitions/group/properties/persistent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.persistent.type,parentSchema:schema22.properties.persistent,data:data25};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2006,9 +2002,14 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/members",schemaPath:"#/definitions/group/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.members.type,parentSchema:schema22.properties.members,data:data25};
+if(data22.members !== undefined){
+let data26 = data22.members;
+if(Array.isArray(data26)){
+const len2 = data26.length;
+for(let i2=0; i2<len2; i2++){
+let data27 = data26[i2];
+if(typeof data27 !== "string"){
+const err39 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/members/" + i2,schemaPath:"#/definitions/group/properties/members/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.members.items.type,parentSchema:schema22.properties.members.items,data:data27};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2020,7 +2021,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/group/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data21};
+const err40 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/members",schemaPath:"#/definitions/group/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.members.type,parentSchema:schema22.properties.members,data:data26};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2032,7 +2033,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.groups.type,parentSchema:schema11.properties.groups,data:data20};
+const err41 = {instancePath:instancePath+"/groups/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/group/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data22};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2042,20 +2043,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data.hooks !== undefined){
-let data27 = data.hooks;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.on_startup !== undefined){
-let data28 = data27.on_startup;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.preload !== undefined){
-let data29 = data28.preload;
-if(Array.isArray(data29)){
-const len3 = data29.length;
-for(let i3=0; i3<len3; i3++){
-let data30 = data29[i3];
-if(typeof data30 !== "string"){
-const err42 = {instancePath:instancePath+"/hooks/on_startup/preload/" + i3,schemaPath:"#/properties/hooks/properties/on_startup/properties/preload/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hooks.properties.on_startup.properties.preload.items.type,parentSchema:schema11.properties.hooks.properties.on_startup.properties.preload.items,data:data30};
+}
+else {
+const err42 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.groups.type,parentSchema:schema11.properties.groups,data:data21};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2065,9 +2055,20 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-else {
-const err43 = {instancePath:instancePath+"/hooks/on_startup/preload",schemaPath:"#/properties/hooks/properties/on_startup/properties/preload/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hooks.properties.on_startup.properties.preload.type,parentSchema:schema11.properties.hooks.properties.on_startup.properties.preload,data:data29};
+if(data.hooks !== undefined){
+let data28 = data.hooks;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.on_startup !== undefined){
+let data29 = data28.on_startup;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.preload !== undefined){
+let data30 = data29.preload;
+if(Array.isArray(data30)){
+const len3 = data30.length;
+for(let i3=0; i3<len3; i3++){
+let data31 = data30[i3];
+if(typeof data31 !== "string"){
+const err43 = {instancePath:instancePath+"/hooks/on_startup/preload/" + i3,schemaPath:"#/properties/hooks/properties/on_startup/properties/preload/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hooks.properties.on_startup.properties.preload.items.type,parentSchema:schema11.properties.hooks.properties.on_startup.properties.preload.items,data:data31};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2079,7 +2080,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/hooks/on_startup",schemaPath:"#/properties/hooks/properties/on_startup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.hooks.properties.on_startup.type,parentSchema:schema11.properties.hooks.properties.on_startup,data:data28};
+const err44 = {instancePath:instancePath+"/hooks/on_startup/preload",schemaPath:"#/properties/hooks/properties/on_startup/properties/preload/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hooks.properties.on_startup.properties.preload.type,parentSchema:schema11.properties.hooks.properties.on_startup.properties.preload,data:data30};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2091,7 +2092,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.hooks.type,parentSchema:schema11.properties.hooks,data:data27};
+const err45 = {instancePath:instancePath+"/hooks/on_startup",schemaPath:"#/properties/hooks/properties/on_startup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.hooks.properties.on_startup.type,parentSchema:schema11.properties.hooks.properties.on_startup,data:data29};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2101,18 +2102,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.peers !== undefined){
-let data31 = data.peers;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-for(const key4 in data31){
-if(!(validate15(data31[key4], {instancePath:instancePath+"/peers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data31,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err46 = {instancePath:instancePath+"/peers",schemaPath:"#/properties/peers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.peers.type,parentSchema:schema11.properties.peers,data:data31};
+const err46 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.hooks.type,parentSchema:schema11.properties.hooks,data:data28};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2122,14 +2114,18 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data.corsOrigins !== undefined){
-let data33 = data.corsOrigins;
-if(Array.isArray(data33)){
-const len4 = data33.length;
-for(let i4=0; i4<len4; i4++){
-let data34 = data33[i4];
-if(typeof data34 !== "string"){
-const err47 = {instancePath:instancePath+"/corsOrigins/" + i4,schemaPath:"#/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.corsOrigins.items.type,parentSchema:schema11.properties.corsOrigins.items,data:data34};
+if(data.peers !== undefined){
+let data32 = data.peers;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key4 in data32){
+if(!(validate15(data32[key4], {instancePath:instancePath+"/peers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data32,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/peers",schemaPath:"#/properties/peers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.peers.type,parentSchema:schema11.properties.peers,data:data32};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2139,9 +2135,14 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/corsOrigins",schemaPath:"#/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.corsOrigins.type,parentSchema:schema11.properties.corsOrigins,data:data33};
+if(data.corsOrigins !== undefined){
+let data34 = data.corsOrigins;
+if(Array.isArray(data34)){
+const len4 = data34.length;
+for(let i4=0; i4<len4; i4++){
+let data35 = data34[i4];
+if(typeof data35 !== "string"){
+const err48 = {instancePath:instancePath+"/corsOrigins/" + i4,schemaPath:"#/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.corsOrigins.items.type,parentSchema:schema11.properties.corsOrigins.items,data:data35};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2151,11 +2152,9 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data.maxRequestBodyMB !== undefined){
-let data35 = data.maxRequestBodyMB;
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 <= 0 || isNaN(data35)){
-const err49 = {instancePath:instancePath+"/maxRequestBodyMB",schemaPath:"#/properties/maxRequestBodyMB/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema11.properties.maxRequestBodyMB,data:data35};
+}
+else {
+const err49 = {instancePath:instancePath+"/corsOrigins",schemaPath:"#/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.corsOrigins.type,parentSchema:schema11.properties.corsOrigins,data:data34};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2165,8 +2164,11 @@ vErrors.push(err49);
 errors++;
 }
 }
-else {
-const err50 = {instancePath:instancePath+"/maxRequestBodyMB",schemaPath:"#/properties/maxRequestBodyMB/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.maxRequestBodyMB.type,parentSchema:schema11.properties.maxRequestBodyMB,data:data35};
+if(data.maxRequestBodyMB !== undefined){
+let data36 = data.maxRequestBodyMB;
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 <= 0 || isNaN(data36)){
+const err50 = {instancePath:instancePath+"/maxRequestBodyMB",schemaPath:"#/properties/maxRequestBodyMB/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema11.properties.maxRequestBodyMB,data:data36};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2176,11 +2178,8 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.requestBodyTimeout !== undefined){
-let data36 = data.requestBodyTimeout;
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 < 0 || isNaN(data36)){
-const err51 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.requestBodyTimeout,data:data36};
+else {
+const err51 = {instancePath:instancePath+"/maxRequestBodyMB",schemaPath:"#/properties/maxRequestBodyMB/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.maxRequestBodyMB.type,parentSchema:schema11.properties.maxRequestBodyMB,data:data36};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2190,8 +2189,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-else {
-const err52 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.requestBodyTimeout.type,parentSchema:schema11.properties.requestBodyTimeout,data:data36};
+if(data.requestBodyTimeout !== undefined){
+let data37 = data.requestBodyTimeout;
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 0 || isNaN(data37)){
+const err52 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.requestBodyTimeout,data:data37};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2201,11 +2203,8 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.clientStallTimeout !== undefined){
-let data37 = data.clientStallTimeout;
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 0 || isNaN(data37)){
-const err53 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clientStallTimeout,data:data37};
+else {
+const err53 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.requestBodyTimeout.type,parentSchema:schema11.properties.requestBodyTimeout,data:data37};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2215,8 +2214,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-else {
-const err54 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.clientStallTimeout.type,parentSchema:schema11.properties.clientStallTimeout,data:data37};
+if(data.clientStallTimeout !== undefined){
+let data38 = data.clientStallTimeout;
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 0 || isNaN(data38)){
+const err54 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clientStallTimeout,data:data38};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2226,19 +2228,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data.policies !== undefined){
-let data38 = data.policies;
-if(Array.isArray(data38)){
-const len5 = data38.length;
-for(let i5=0; i5<len5; i5++){
-if(!(validate17(data38[i5], {instancePath:instancePath+"/policies/" + i5,parentData:data38,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err55 = {instancePath:instancePath+"/policies",schemaPath:"#/properties/policies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.policies.type,parentSchema:schema11.properties.policies,data:data38};
+const err55 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.clientStallTimeout.type,parentSchema:schema11.properties.clientStallTimeout,data:data38};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2248,11 +2239,19 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data.audit !== undefined){
-let data40 = data.audit;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.path === undefined){
-const err56 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema11.properties.audit.required,parentSchema:schema11.properties.audit,data:data40};
+if(data.policies !== undefined){
+let data39 = data.policies;
+if(Array.isArray(data39)){
+const len5 = data39.length;
+for(let i5=0; i5<len5; i5++){
+if(!(validate17(data39[i5], {instancePath:instancePath+"/policies/" + i5,parentData:data39,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/policies",schemaPath:"#/properties/policies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.policies.type,parentSchema:schema11.properties.policies,data:data39};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2261,11 +2260,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data40.path !== undefined){
-let data41 = data40.path;
-if(typeof data41 === "string"){
-if(func2(data41) < 1){
-const err57 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data41};
+}
+if(data.audit !== undefined){
+let data41 = data.audit;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.path === undefined){
+const err57 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema11.properties.audit.required,parentSchema:schema11.properties.audit,data:data41};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2274,9 +2274,11 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data41};
+if(data41.path !== undefined){
+let data42 = data41.path;
+if(typeof data42 === "string"){
+if(func2(data42) < 1){
+const err58 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data42};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2286,10 +2288,8 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data40.immutable !== undefined){
-let data42 = data40.immutable;
-if(typeof data42 !== "boolean"){
-const err59 = {instancePath:instancePath+"/audit/immutable",schemaPath:"#/properties/audit/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.immutable.type,parentSchema:schema11.properties.audit.properties.immutable,data:data42};
+else {
+const err59 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data42};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2299,10 +2299,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data40.retention_days !== undefined){
-let data43 = data40.retention_days;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err60 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.retention_days.type,parentSchema:schema11.properties.audit.properties.retention_days,data:data43};
+if(data41.immutable !== undefined){
+let data43 = data41.immutable;
+if(typeof data43 !== "boolean"){
+const err60 = {instancePath:instancePath+"/audit/immutable",schemaPath:"#/properties/audit/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.immutable.type,parentSchema:schema11.properties.audit.properties.immutable,data:data43};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2311,9 +2311,11 @@ vErrors.push(err60);
 }
 errors++;
 }
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 < 0 || isNaN(data43)){
-const err61 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.retention_days,data:data43};
+}
+if(data41.retention_days !== undefined){
+let data44 = data41.retention_days;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err61 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.retention_days.type,parentSchema:schema11.properties.audit.properties.retention_days,data:data44};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2322,12 +2324,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-}
-if(data40.log_all_access !== undefined){
-let data44 = data40.log_all_access;
-if(typeof data44 !== "boolean"){
-const err62 = {instancePath:instancePath+"/audit/log_all_access",schemaPath:"#/properties/audit/properties/log_all_access/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.log_all_access.type,parentSchema:schema11.properties.audit.properties.log_all_access,data:data44};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 < 0 || isNaN(data44)){
+const err62 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.retention_days,data:data44};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2337,10 +2336,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data40.flush_interval_ms !== undefined){
-let data45 = data40.flush_interval_ms;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err63 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.flush_interval_ms.type,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data45};
+}
+if(data41.log_all_access !== undefined){
+let data45 = data41.log_all_access;
+if(typeof data45 !== "boolean"){
+const err63 = {instancePath:instancePath+"/audit/log_all_access",schemaPath:"#/properties/audit/properties/log_all_access/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.log_all_access.type,parentSchema:schema11.properties.audit.properties.log_all_access,data:data45};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2349,9 +2349,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 < 0 || isNaN(data45)){
-const err64 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data45};
+}
+if(data41.flush_interval_ms !== undefined){
+let data46 = data41.flush_interval_ms;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err64 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.flush_interval_ms.type,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data46};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2360,12 +2362,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-}
-if(data40.fsync !== undefined){
-let data46 = data40.fsync;
-if(typeof data46 !== "boolean"){
-const err65 = {instancePath:instancePath+"/audit/fsync",schemaPath:"#/properties/audit/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.fsync.type,parentSchema:schema11.properties.audit.properties.fsync,data:data46};
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 < 0 || isNaN(data46)){
+const err65 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data46};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2376,8 +2375,10 @@ errors++;
 }
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data40};
+if(data41.fsync !== undefined){
+let data47 = data41.fsync;
+if(typeof data47 !== "boolean"){
+const err66 = {instancePath:instancePath+"/audit/fsync",schemaPath:"#/properties/audit/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.fsync.type,parentSchema:schema11.properties.audit.properties.fsync,data:data47};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2387,16 +2388,9 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data.rateLimits !== undefined){
-let data47 = data.rateLimits;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.default !== undefined){
-let data48 = data47.default;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.requestsPerMinute !== undefined){
-let data49 = data48.requestsPerMinute;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err67 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute.type,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data49};
+}
+else {
+const err67 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data41};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2405,9 +2399,17 @@ vErrors.push(err67);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 < 1 || isNaN(data49)){
-const err68 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data49};
+}
+if(data.rateLimits !== undefined){
+let data48 = data.rateLimits;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.default !== undefined){
+let data49 = data48.default;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.requestsPerMinute !== undefined){
+let data50 = data49.requestsPerMinute;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err68 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute.type,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data50};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2416,11 +2418,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err69 = {instancePath:instancePath+"/rateLimits/default",schemaPath:"#/properties/rateLimits/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.properties.default.type,parentSchema:schema11.properties.rateLimits.properties.default,data:data48};
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 < 1 || isNaN(data50)){
+const err69 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data50};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2431,8 +2431,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err70 = {instancePath:instancePath+"/rateLimits",schemaPath:"#/properties/rateLimits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.type,parentSchema:schema11.properties.rateLimits,data:data47};
+const err70 = {instancePath:instancePath+"/rateLimits/default",schemaPath:"#/properties/rateLimits/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.properties.default.type,parentSchema:schema11.properties.rateLimits.properties.default,data:data49};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2442,13 +2443,9 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data.cache !== undefined){
-let data50 = data.cache;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.enabled !== undefined){
-let data51 = data50.enabled;
-if(typeof data51 !== "boolean"){
-const err71 = {instancePath:instancePath+"/cache/enabled",schemaPath:"#/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cache.properties.enabled.type,parentSchema:schema11.properties.cache.properties.enabled,data:data51};
+}
+else {
+const err71 = {instancePath:instancePath+"/rateLimits",schemaPath:"#/properties/rateLimits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.type,parentSchema:schema11.properties.rateLimits,data:data48};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2458,10 +2455,13 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data50.ttl !== undefined){
-let data52 = data50.ttl;
-if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
-const err72 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.ttl.type,parentSchema:schema11.properties.cache.properties.ttl,data:data52};
+if(data.cache !== undefined){
+let data51 = data.cache;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.enabled !== undefined){
+let data52 = data51.enabled;
+if(typeof data52 !== "boolean"){
+const err72 = {instancePath:instancePath+"/cache/enabled",schemaPath:"#/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cache.properties.enabled.type,parentSchema:schema11.properties.cache.properties.enabled,data:data52};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2470,9 +2470,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 < 0 || isNaN(data52)){
-const err73 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.cache.properties.ttl,data:data52};
+}
+if(data51.ttl !== undefined){
+let data53 = data51.ttl;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err73 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.ttl.type,parentSchema:schema11.properties.cache.properties.ttl,data:data53};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2481,12 +2483,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-}
-if(data50.maxEntries !== undefined){
-let data53 = data50.maxEntries;
-if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err74 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.maxEntries.type,parentSchema:schema11.properties.cache.properties.maxEntries,data:data53};
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 < 0 || isNaN(data53)){
+const err74 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.cache.properties.ttl,data:data53};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2495,9 +2494,12 @@ vErrors.push(err74);
 }
 errors++;
 }
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 < 1 || isNaN(data53)){
-const err75 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cache.properties.maxEntries,data:data53};
+}
+}
+if(data51.maxEntries !== undefined){
+let data54 = data51.maxEntries;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err75 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.maxEntries.type,parentSchema:schema11.properties.cache.properties.maxEntries,data:data54};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2506,11 +2508,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cache.type,parentSchema:schema11.properties.cache,data:data50};
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 < 1 || isNaN(data54)){
+const err76 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cache.properties.maxEntries,data:data54};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2521,13 +2521,64 @@ errors++;
 }
 }
 }
+}
 else {
-const err77 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err77 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cache.type,parentSchema:schema11.properties.cache,data:data51};
 if(vErrors === null){
 vErrors = [err77];
 }
 else {
 vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data.logTimeFormat !== undefined){
+let data56 = data.logTimeFormat;
+if(typeof data56 !== "string"){
+const err78 = {instancePath:instancePath+"/logTimeFormat",schemaPath:"#/properties/logTimeFormat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.logTimeFormat.type,parentSchema:schema11.properties.logTimeFormat,data:data56};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+if(data.metricsMaxInMemory !== undefined){
+let data57 = data.metricsMaxInMemory;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err79 = {instancePath:instancePath+"/metricsMaxInMemory",schemaPath:"#/properties/metricsMaxInMemory/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.metricsMaxInMemory.type,parentSchema:schema11.properties.metricsMaxInMemory,data:data57};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 1 || isNaN(data57)){
+const err80 = {instancePath:instancePath+"/metricsMaxInMemory",schemaPath:"#/properties/metricsMaxInMemory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.metricsMaxInMemory,data:data57};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err81 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
 }
 errors++;
 }

@@ -1,14 +1,16 @@
 // Turns a finished request into its audit record. Inference requests are always recorded; with
 // log_all_access also every other route, auth failures and refusals. Records are batched by the
-// audit log; a blocked request's record is flushed (and awaited) before its 400 goes out.
+// audit log (a group commit per event-loop turn) before the response's last byte is released;
+// a blocked request's record is also synced before its 400 goes out.
 // Audit failures are logged and never reach the request.
 import type { AuditEntry } from '../audit/audit-record.js';
 import type { SharedAuditLog } from '../audit/shared-audit-log.js';
 import type { PolicyDecision } from '../shared/policy-decision.js';
-import type { Logger } from '../shared/logger.js';
 import type { FinishedRecord, PipelineHook } from '../proxy/hooks.js';
 
 type Event = NonNullable<AuditEntry['event']>;
+
+const FLUSH = Object.freeze({ flush: true });
 
 export interface AuditHook extends PipelineHook {
   /** An action taken outside any request (config reload). */
@@ -20,22 +22,20 @@ function classify(record: FinishedRecord, logAllAccess: boolean): Event | null {
   // The health check, the UI's page shell and CORS preflights are nobody's access.
   if (record.route.auth === 'public') return null;
   if (status === 401) return logAllAccess ? 'auth_failure' : null;
+  // An admin action by an admitted caller is on record whatever became of it (a failed load too).
+  if (record.route.admin !== null && status !== 403 && status !== 429) return 'admin';
   if (!inference && (status === 403 || status === 413 || status === 429)) return logAllAccess ? 'rejected' : null;
-  if (status < 400 && record.route.admin !== null) return 'admin';
   if (inference) return 'request';
   return logAllAccess ? 'request' : null;
 }
 
-export function createAuditHook(shared: SharedAuditLog, logger: Logger): AuditHook {
+export function createAuditHook(shared: SharedAuditLog): AuditHook {
   const { log, config } = shared;
 
-  // Only a flushed record is waited for; a failed batched write reaches the log's onError.
-  const write = (entry: AuditEntry, flush: boolean, reqId: string | null): void | Promise<void> => {
-    if (!flush) return log.append(entry);
-    return log.record(entry, { flush }).catch((error: unknown) => {
-      logger.warn({ err: error, reqId, event: entry.event }, 'audit record dropped');
-    });
-  };
+  // A response waits for its record's group write: one shared promise per group (an event-loop
+  // turn, or flush_interval_ms), which never rejects: a failed write reaches the log's onError,
+  // never the request.
+  const write = (entry: AuditEntry, flush: boolean): Promise<void> => (flush ? log.commit(entry, FLUSH) : log.commit(entry));
 
   return {
     name: 'audit',
@@ -68,10 +68,10 @@ export function createAuditHook(shared: SharedAuditLog, logger: Logger): AuditHo
         admin: event === 'admin' && route.admin !== null ? { action: route.admin, target: record.adminTarget } : null,
       };
       // A block is on disk at once, wherever it happened (a stream cut short by its governor too).
-      return write(entry, record.flush || policy.some((d) => d.action === 'block'), facts.id);
+      return write(entry, record.flush || policy.some((d) => d.action === 'block'));
     },
     recordAdmin(action, target) {
-      void write({ event: 'admin', admin: { action, target } }, false, null);
+      void write({ event: 'admin', admin: { action, target } }, false);
     },
   };
 }

@@ -1,6 +1,8 @@
 // Everything swapgate enforces beyond proxying, as pipeline hooks compiled once from the config
-// (a bad rule fails at boot): keys, rate limits, policies, the response cache, usage metering
-// and the audit log. What is not configured is not registered, so it costs nothing.
+// (a bad rule fails at boot): keys, rate limits, policies, the response cache and the audit log.
+// What is not configured is not registered, so it costs nothing. Token usage, which the audit
+// record and the activity store both carry, is metered by the app for every generation
+// (createUsageHook, registered by server/app.ts ahead of these).
 import type { Config } from '../config/types.js';
 import { acquireAuditLog, type SharedAuditLog } from '../audit/shared-audit-log.js';
 import { createKeyring } from '../policy/api-keys.js';
@@ -15,10 +17,9 @@ import { createAuditHook } from './audit-hook.js';
 import { createCacheHook } from './cache-hook.js';
 import { createPolicyHook } from './policy-hook.js';
 import { createRateLimitHook } from './rate-limit-hook.js';
-import { createUsageHook } from './usage-hook.js';
 
 export interface Governance {
-  /** In the order they run: api-key, rate-limit, usage, policy, cache, audit. */
+  /** In the order they run: api-key, rate-limit, policy, cache, audit. */
   readonly hooks: readonly PipelineHook[];
   /** The audit log written to (shared with the next generation when its path stays the same). */
   readonly audit: SharedAuditLog | null;
@@ -49,15 +50,13 @@ export function createGovernance(config: Config, options: GovernanceOptions): Go
   if (keys !== null) hooks.push(keys);
   const limited = config.rateLimits.defaultRequestsPerMinute !== null || config.apiKeys.some((k) => k.requestsPerMinute !== null);
   if (limited) hooks.push(createRateLimitHook(createRateLimiter({ now }), config.rateLimits));
-  // Usage is read off the upstream's own answer, before any transform changes it.
-  if (audit !== null) hooks.push(createUsageHook());
   if (config.policies.length > 0) {
     const engine = createPolicyEngine({ policies: config.policies });
     hooks.push(createPolicyHook({ engine, matchers: config.policies.map((p) => compileModelMatcher(p.models)), logger }));
   }
   const { cache } = config;
   if (cache.enabled) hooks.push(createCacheHook(createResponseCache({ maxEntries: cache.maxEntries, ttlMs: cache.ttlMs, now })));
-  const auditHook = audit === null ? null : createAuditHook(audit, logger);
+  const auditHook = audit === null ? null : createAuditHook(audit);
   if (auditHook !== null) hooks.push(auditHook);
 
   let closed = false;

@@ -8,7 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import { type Note, type ResponseTransform, type TransformEnd, NO_NOTES, NO_CHUNKS } from '../proxy/hooks.js';
 import { unreadableAnswerError } from './governance-errors.js';
 import { logDecisions, type DecisionLogContext } from './log-decisions.js';
-import { parseJson } from './usage-tokens.js';
+import { parseJson } from './find-json-object.js';
 
 /** A larger answer is refused: it cannot be held to be inspected. */
 export const MAX_INSPECTED_BYTES = 32 * 1024 * 1024;

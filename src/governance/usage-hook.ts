@@ -1,9 +1,9 @@
-// Token counts for the audit record (and later metrics), read off the upstream's answer as it
-// passes: the answer is neither held nor copied.
-import { PASS, type Decision, type Note, type PipelineHook, type ResponseTransform, type ResponseWrapper, type TransformEnd, NO_NOTES, NO_CHUNKS } from '../proxy/hooks.js';
+// Token counts, cache hits, speeds and the time to first token for the audit record and the
+// activity store, read off the upstream's answer as it passes: the answer is neither held nor
+// copied.
+import { PASS, type Decision, type Note, type PipelineHook, type ResponseTransform, type ResponseWrapper, type TokensNote, type TransformEnd, NO_NOTES, NO_CHUNKS } from '../proxy/hooks.js';
 import { selectUsageReader } from './select-usage-reader.js';
 import type { UsageReader } from './usage-tokens.js';
-
 
 class UsageTransform implements ResponseTransform {
   readonly holdsHead = false;
@@ -18,8 +18,11 @@ class UsageTransform implements ResponseTransform {
   }
 
   end(): TransformEnd {
-    const tokens = this.reader.read();
-    const notes: readonly Note[] = tokens === null ? NO_NOTES : [{ kind: 'tokens', prompt: tokens.prompt, completion: tokens.completion }];
+    const figures = this.reader.read();
+    if (figures === null) return { chunks: NO_CHUNKS, error: null, notes: NO_NOTES, flush: false };
+    const { firstTokenAt } = this.reader;
+    const note: TokensNote = firstTokenAt === undefined ? { kind: 'tokens', ...figures } : { kind: 'tokens', ...figures, firstTokenAt };
+    const notes: readonly Note[] = [note];
     return { chunks: NO_CHUNKS, error: null, notes, flush: false };
   }
 
@@ -28,16 +31,15 @@ class UsageTransform implements ResponseTransform {
   }
 }
 
-const wrap: ResponseWrapper = (head) => {
-  const reader = selectUsageReader(head.status, head.headers);
-  return reader === null ? null : new UsageTransform(reader);
-};
-
-const METER: Decision = Object.freeze({ kind: 'pass', wrap });
-
-export function createUsageHook(): PipelineHook {
+/** `now`: the pipeline's clock (the time to first token is read on it). */
+export function createUsageHook(now: () => number): PipelineHook {
+  const wrap: ResponseWrapper = (head) => {
+    const reader = selectUsageReader(head.status, head.headers, now);
+    return reader === null ? null : new UsageTransform(reader);
+  };
+  const meter: Decision = Object.freeze({ kind: 'pass', wrap });
   return {
     name: 'usage',
-    admitModel: (call) => (call.kind === 'json' ? METER : PASS),
+    admitModel: (call) => (call.kind === 'json' ? meter : PASS),
   };
 }

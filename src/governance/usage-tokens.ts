@@ -1,96 +1,76 @@
-// Token counts for the audit record, read from what the upstream already reports: "usage" in
-// a JSON answer (streams: sse-usage-reader.ts).
+// Token counts and speeds for the audit record and the activity store, read from what the
+// upstream already reports: "usage" (OpenAI chat/completions, Anthropic Messages, the Responses
+// API) and llama-server's "timings", whose figures win (streams: sse-usage-reader.ts).
 import { isRecord } from '../policy/extract-texts.js';
+import { findLastObject, parseJson } from './find-json-object.js';
 
-/** Token counts as the upstream reported them (either may be missing). */
-export interface AuditTokens {
+/** What the upstream said about an answer; an optional figure is absent when it said nothing. */
+export interface UsageFigures {
   readonly prompt: number | null;
   readonly completion: number | null;
+  readonly cached?: number;
+  readonly promptPerSecond?: number;
+  readonly generationPerSecond?: number;
 }
 
 export interface UsageReader {
   push(chunk: Buffer): void;
-  read(): AuditTokens | null;
+  read(): UsageFigures | null;
+  /** The reader's clock when the first generated text passed (streams); undefined when not seen. */
+  readonly firstTokenAt?: number | undefined;
 }
 
 /** JSON bodies larger than this are not parsed for usage (the record says null). */
 const JSON_LIMIT_BYTES = 1024 * 1024;
+const USAGE_KEY = Buffer.from('"usage"');
+const TIMINGS_KEY = Buffer.from('"timings"');
 
 const countOf = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
-export function getUsageTokens(body: unknown): AuditTokens | null {
-  if (!isRecord(body) || !isRecord(body.usage)) return null;
-  const usage = body.usage;
-  const prompt = countOf(usage.prompt_tokens) ?? countOf(usage.input_tokens);
-  const completion = countOf(usage.completion_tokens) ?? countOf(usage.output_tokens);
-  return prompt === null && completion === null ? null : { prompt, completion };
+function getCached(usage: Record<string, unknown>): number | null {
+  const details = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : isRecord(usage.input_tokens_details) ? usage.input_tokens_details : null;
+  return countOf(usage.cache_read_input_tokens) ?? countOf(details?.cached_tokens);
 }
 
-export function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch {
-    return undefined; // not JSON: callers treat undefined as "nothing readable"
+/** The figures of a usage object (and of llama-server timings, which override it); null when neither says anything. */
+export function getUsageFigures(usage: Record<string, unknown> | null, timings: Record<string, unknown> | null = null): UsageFigures | null {
+  let prompt = usage === null ? null : (countOf(usage.prompt_tokens) ?? countOf(usage.input_tokens));
+  let completion = usage === null ? null : (countOf(usage.completion_tokens) ?? countOf(usage.output_tokens));
+  let cached = usage === null ? null : getCached(usage);
+  let promptPerSecond: number | null = null;
+  let generationPerSecond: number | null = null;
+  if (timings !== null) {
+    prompt = countOf(timings.prompt_n) ?? prompt;
+    completion = countOf(timings.predicted_n) ?? completion;
+    cached = countOf(timings.cache_n) ?? cached;
+    promptPerSecond = countOf(timings.prompt_per_second);
+    generationPerSecond = countOf(timings.predicted_per_second);
   }
+  if (prompt === null && completion === null && cached === null && promptPerSecond === null && generationPerSecond === null) return null;
+  const figures: { -readonly [K in keyof UsageFigures]: UsageFigures[K] } = { prompt, completion };
+  if (cached !== null) figures.cached = cached;
+  if (promptPerSecond !== null) figures.promptPerSecond = promptPerSecond;
+  if (generationPerSecond !== null) figures.generationPerSecond = generationPerSecond;
+  return figures;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const USAGE_KEY = Buffer.from('"usage"');
-
-/** Index just past the JSON string that starts at `start` (a quote), or -1. */
-function skipString(raw: Buffer, start: number): number {
-  for (let i = start + 1; i < raw.length; i++) {
-    const byte = raw[i];
-    if (byte === BACKSLASH) i++;
-    else if (byte === QUOTE) return i + 1;
-  }
-  return -1;
-}
-
-/** The object value starting at `start` ("{"), as its source bytes, or null. */
-function sliceObject(raw: Buffer, start: number): Buffer | null {
-  let depth = 0;
-  for (let i = start; i < raw.length; i++) {
-    const byte = raw[i];
-    if (byte === QUOTE) {
-      i = skipString(raw, i) - 1;
-      if (i < 0) return null;
-    } else if (byte === 0x7b) depth++;
-    else if (byte === 0x7d && --depth === 0) return raw.subarray(start, i + 1);
-  }
-  return null;
-}
-
-function isEscapedQuote(raw: Buffer, quote: number): boolean {
-  let backslashes = 0;
-  for (let i = quote - 1; i >= 0 && raw[i] === BACKSLASH; i--) backslashes++;
-  return backslashes % 2 === 1;
+/** Usage of a parsed answer body. */
+export function getUsageTokens(body: unknown): UsageFigures | null {
+  if (!isRecord(body)) return null;
+  return getUsageFigures(isRecord(body.usage) ? body.usage : null, isRecord(body.timings) ? body.timings : null);
 }
 
 /**
- * The last "usage" key in `raw` whose value is a JSON object, read without parsing the rest:
- * OpenAI and llama-server put it at the top level after the choices, Anthropic and the
- * Responses API at the end of their events. `raw` need not be valid JSON as a whole (a tail of
- * an SSE stream will do). Null when there is none.
+ * The last "usage" and "timings" objects in `raw`, read without parsing the rest: OpenAI and
+ * llama-server put them at the top level after the choices, Anthropic and the Responses API at
+ * the end of their events (or, for Anthropic's prompt count, in message_start). Null when none.
  */
-export function findUsage(raw: Buffer): AuditTokens | null {
-  let at = raw.lastIndexOf(USAGE_KEY);
-  while (at >= 0) {
-    if (!isEscapedQuote(raw, at)) {
-      let i = at + USAGE_KEY.length;
-      while (i < raw.length && (raw[i] === 0x20 || raw[i] === 0x0a || raw[i] === 0x0d || raw[i] === 0x09 || raw[i] === 0x3a)) i++;
-      const value = raw[i] === 0x7b ? sliceObject(raw, i) : null;
-      const usage = value === null ? undefined : parseJson(value);
-      if (usage !== undefined) return getUsageTokens({ usage });
-    }
-    at = at === 0 ? -1 : raw.lastIndexOf(USAGE_KEY, at - 1);
-  }
-  return null;
+export function findUsage(raw: Buffer): UsageFigures | null {
+  return getUsageFigures(findLastObject(raw, USAGE_KEY), findLastObject(raw, TIMINGS_KEY));
 }
 
 /** Usage of a JSON answer: findUsage, else (no usage object found that way) a full parse. */
-export function readJsonUsage(raw: Buffer): AuditTokens | null {
+export function readJsonUsage(raw: Buffer): UsageFigures | null {
   return findUsage(raw) ?? getUsageTokens(parseJson(raw));
 }
 

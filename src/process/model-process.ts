@@ -102,7 +102,8 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
       });
     }
     this.current = to;
-    this.ctx.logger.debug({ from, to, reason, pid }, 'state');
+    // The supervisor logs every other change as a lifecycle line (supervisor/lifecycle-log.ts).
+    if (to === 'stopping') this.ctx.logger.debug({ from, to, reason, pid }, `${this.modelId}: stopping (${reason})`);
     this.emit('state', { modelId: this.modelId, from, to, reason, at: this.ctx.clock.now(), pid });
   }
 
@@ -174,11 +175,11 @@ class UpstreamProcess extends EventEmitter<ProcessEvents> implements ModelProces
     const failure = getCrashFailure(this.modelId, exit, this.ctx.clock.now(), run.tail.tail());
     this.failure = failure;
     this.endRun(run, 'exited');
-    this.emit('unexpectedExit', exit);
     void waitForOutputDrain(run.upstream).then(() => {
       // Its last words may arrive after the exit; the record gets them unless a newer one replaced it.
-      if (this.failure === failure) this.failure = { ...failure, logTail: run.tail.tail() };
-      this.ctx.logger.warn({ pid: run.upstream.pid, ...exit, logTail: run.tail.tail() }, 'upstream exited unexpectedly');
+      const logTail = run.tail.tail();
+      if (this.failure === failure) this.failure = { ...failure, logTail };
+      this.emit('unexpectedExit', { pid: run.upstream.pid, ...exit, logTail });
     });
   }
 

@@ -26,12 +26,21 @@ export interface StateChange {
   readonly pid: number | null;
 }
 
+/** How a ready process exited on its own, and what it said last. */
+export interface UnexpectedExit {
+  readonly pid: number;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** The run's last output lines, oldest first. */
+  readonly logTail: readonly string[];
+}
+
 export interface ProcessEvents {
   state: [StateChange];
   /** One line of the upstream's stdout or stderr. */
   log: [string];
-  /** The process exited while ready (not asked to stop). */
-  unexpectedExit: [{ exitCode: number | null; signal: string | null }];
+  /** The process exited while ready (not asked to stop); told once its last output arrived. */
+  unexpectedExit: [UnexpectedExit];
 }
 
 export interface ModelProcess extends EventEmitter<ProcessEvents> {

@@ -57,12 +57,15 @@ export async function proxyRequest(
   for (let attempt = 0; ; attempt++) {
     let lease: Lease | null = null;
     let endpoint: UpstreamEndpoint;
+    const waitFrom = ctx.hooks.now();
     try {
       const onProgress = loading === null ? undefined : (progress: LoadProgress) => loading.progress(progress);
       lease = await ctx.supervisor.acquire(modelId, new LazyAcquireOptions(exchange, onProgress));
+      addLoadWait(exchange, ctx.hooks.now() - waitFrom);
       if (exchange.isGone) throw abortedError('request');
       endpoint = ctx.pool.get(lease.baseUrl);
     } catch (error) {
+      if (lease === null) addLoadWait(exchange, ctx.hooks.now() - waitFrom);
       lease?.release();
       if (loading?.isStarted) return loading.fail(error);
       throw error;
@@ -82,6 +85,11 @@ export async function proxyRequest(
       if (!gone || exchange.isGone) throw error;
     }
   }
+}
+
+/** Time spent in acquire (a load, a swap, a queue), summed over attempts, for the finished record. */
+function addLoadWait(exchange: Exchange, ms: number): void {
+  exchange.loadWaitMs = (exchange.loadWaitMs ?? 0) + Math.round(ms * 1000) / 1000;
 }
 
 /** Where one attempt goes: the endpoint, and what to release and report afterwards. */

@@ -7,7 +7,6 @@ import type { ModelAdmission } from './hook-chain.js';
 import type { BodyKind, JsonObject, StoredResponse } from './hooks.js';
 import type { Target } from './model-resolver.js';
 import type { PipelineContext } from './pipeline-context.js';
-import { writeHeadWith } from './transformed-response.js';
 
 export type Admitted = Extract<ModelAdmission, { kind: 'pass' }>;
 
@@ -34,7 +33,6 @@ export async function admitModel(
 }
 
 function writeStored(exchange: Exchange, response: StoredResponse): void {
-  writeHeadWith(exchange, response.status, { ...response.headers, 'content-length': response.body.length });
-  exchange.bytes += response.body.length;
-  exchange.outgoing.end(response.body);
+  exchange.writeHead(response.status, { ...response.headers, 'content-length': response.body.length });
+  exchange.complete(response.body);
 }

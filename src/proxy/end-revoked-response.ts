@@ -19,9 +19,7 @@ export function endRevokedResponse(
   const eventStream = continued || (upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
   if (eventStream && out.headersSent) {
     if (out.destroyed || out.writableEnded) return;
-    const text = formatSseError(error);
-    exchange.bytes += Buffer.byteLength(text);
-    out.end(text);
+    exchange.complete(formatSseError(error));
   } else if (transformed !== null) transformed.breakOff(error);
   else out.destroy();
 }

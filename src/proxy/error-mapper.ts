@@ -54,7 +54,6 @@ export function sendError(exchange: Exchange, rendered: RenderedError): void {
     if (rendered.error.code === 'request_timeout') headers.connection = 'close';
     else discardBody(exchange.incoming);
   }
-  exchange.bytes = rendered.bytes;
   out.writeHead(rendered.status, headers);
-  out.end(rendered.body);
+  exchange.complete(rendered.body);
 }

@@ -2,7 +2,7 @@
 // recorded about it (caller, model, bytes, notes), the per-request response headers, and the
 // single 'close' listener that tells the forwarder the client left and finishes the record.
 // Listeners are shared functions that find their exchange through a tag: no closure per request.
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { abortedError } from '../shared/errors.js';
 import { type Caller, type FinishedRecord, type Note, type Outcome, type RequestFacts, type ResponseTransform, type RouteRule, NO_NOTES } from './hooks.js';
@@ -41,7 +41,16 @@ export class Exchange implements RequestFacts {
   outcome: Outcome | null = null;
   /** The active response transforms, asked for their notes when the exchange ends early. */
   transforms: readonly ResponseTransform[] | null = null;
+  /** Milliseconds spent getting a ready upstream (set by acquire-and-forward); null: none acquired. */
+  loadWaitMs: number | null = null;
+  /** The clock when the response head went out (-1: not yet), and its Content-Type. */
+  private headAt = -1;
+  private contentType: string | null = null;
   private notes: Note[] | null = null;
+  /** Body bytes still to come of a response that declared its length; -1: none declared. */
+  private remaining = -1;
+  /** The last chunk of a declared-length body, held back until the record is written (complete()). */
+  private held: Buffer | null = null;
   private finished = false;
   private gone = false;
   private goneListener: ClientGoneListener | null = null;
@@ -99,6 +108,61 @@ export class Exchange implements RequestFacts {
     return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0') ? this.incoming : null;
   }
 
+  /** Writes the response head with the request's own headers (x-request-id, CORS, …) merged in. */
+  writeHead(status: number, headers: OutgoingHttpHeaders): void {
+    const extra = this.responseHeaders;
+    for (const name in extra) headers[name] = extra[name];
+    const length = headers['content-length'];
+    this.remaining = length === undefined ? -1 : Number(length);
+    this.headAt = this.finisher.now();
+    this.contentType = typeof headers['content-type'] === 'string' ? headers['content-type'] : null;
+    this.outgoing.writeHead(status, headers);
+  }
+
+  /**
+   * Sends body bytes; false when the client's socket is full. The chunk that completes a
+   * declared-length body is held for complete(): the client must not have a whole response
+   * before its record is written.
+   */
+  send(chunk: Buffer): boolean {
+    if (this.remaining >= 0) {
+      this.remaining -= chunk.length;
+      if (this.remaining <= 0) {
+        this.held = this.held === null ? chunk : Buffer.concat([this.held, chunk]);
+        return true;
+      }
+    }
+    this.bytes += chunk.length;
+    return this.outgoing.write(chunk);
+  }
+
+  /**
+   * The response is whole but for its final write (`last`, plus a held chunk): records the
+   * exchange, and ends the response once the hooks that want the record durable first (the
+   * audit log, a group commit per event-loop turn) have it.
+   */
+  complete(last: Buffer | string | null = null): void {
+    const out = this.outgoing;
+    let tail: Buffer | string | null = this.held;
+    this.held = null;
+    if (last !== null) {
+      if (tail !== null) {
+        this.bytes += tail.length;
+        out.write(tail);
+      }
+      tail = last;
+    }
+    if (tail !== null) this.bytes += typeof tail === 'string' ? Buffer.byteLength(tail) : tail.length;
+    const waiting = this.finish(out.headersSent ? out.statusCode : 200, false, this.bytes, false);
+    if (waiting === undefined) endResponse(out, tail);
+    else void waiting.then(() => endResponse(out, tail));
+  }
+
+  /** Records a response written elsewhere (hono) before it goes out; resolves once it may. */
+  recordNow(status: number): void | Promise<void> {
+    return this.finish(status, false, this.bytes, false);
+  }
+
   /** Records the exchange before the answer goes out (a refusal whose audit must be durable first). */
   finishNow(status: number, bytes: number): Promise<void> {
     return Promise.resolve(this.finish(status, false, bytes, true));
@@ -136,6 +200,10 @@ export class Exchange implements RequestFacts {
       aborted,
       outcome: this.outcome ?? (aborted ? 'aborted' : status >= 500 ? 'upstream_error' : status >= 400 ? 'rejected' : 'ok'),
       durationMs: Math.round((this.finisher.now() - this.startedAt) * 1000) / 1000,
+      startedAt: this.startedAt,
+      loadWaitMs: this.loadWaitMs,
+      firstByteMs: this.headAt < 0 ? null : Math.round((this.headAt - this.startedAt) * 1000) / 1000,
+      contentType: this.contentType,
       bytes,
       notes: this.notes ?? NO_NOTES,
       flush,
@@ -143,6 +211,11 @@ export class Exchange implements RequestFacts {
   }
 }
 
+function endResponse(out: ServerResponse, tail: Buffer | string | null): void {
+  if (out.destroyed || out.writableEnded) return;
+  if (tail === null) out.end();
+  else out.end(tail);
+}
 
 function onResponseClose(this: TaggedResponse): void {
   const exchange = this[TAG];

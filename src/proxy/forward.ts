@@ -15,9 +15,8 @@ import { isUnreadByUpstream } from './is-unread-by-upstream.js';
 import { pipeRequest } from './pipe-upload.js';
 import { errorCodeOf, upstreamFailed, upstreamStatus, upstreamTimeout } from './proxy-errors.js';
 import { buildClientHeaders } from './proxy-headers.js';
-import { openTransforms, writeHeadWith, type TransformedResponse } from './transformed-response.js';
-
-const ERROR_BODY_LIMIT = 4096;
+import { readErrorText } from './read-error-text.js';
+import { openTransforms, type TransformedResponse } from './transformed-response.js';
 
 // Errors for which the request certainly never reached the upstream (safe to send again).
 const neverDelivered = new WeakSet<SwapgateError>();
@@ -93,14 +92,14 @@ class Forwarding implements ClientGoneListener, LeaseRevokeListener {
     const status = res.statusCode ?? 502;
     const { continuation, label } = this.spec;
     if (continuation !== null && status >= 400) {
-      readText(res, (text) => this.fail(upstreamStatus(label, status, text), false));
+      readErrorText(res, (text) => this.fail(upstreamStatus(label, status, text), false));
       return;
     }
     const headers = buildClientHeaders(res.headers);
     const { wrappers } = this.spec;
     this.transformed = wrappers === null ? null : openTransforms(this.exchange, wrappers, { status, headers });
     if (this.transformed !== null) this.transformed.writeHead(status, headers, continuation === null);
-    else if (continuation === null) writeHeadWith(this.exchange, status, headers);
+    else if (continuation === null) this.exchange.writeHead(status, headers);
     this.settle(null);
     const tagged: Tagged<IncomingMessage> = res;
     tagged[TAG] = this;
@@ -142,9 +141,9 @@ class Forwarding implements ClientGoneListener, LeaseRevokeListener {
   endPipe(error: Error | null): void {
     if (!this.stopPipe()) return;
     if (error !== null) return this.fail(upstreamFailed(this.spec.label, this.spec.logTail(), error), true);
-    if (this.transformed !== null) this.transformed.end();
-    else this.out.end();
     this.finish();
+    if (this.transformed !== null) this.transformed.end();
+    else this.exchange.complete();
   }
 
   pipeChunk(res: IncomingMessage, chunk: Buffer): void {
@@ -157,8 +156,7 @@ class Forwarding implements ClientGoneListener, LeaseRevokeListener {
     }
     const transformed = this.transformed;
     if (transformed === null) {
-      this.exchange.bytes += chunk.length;
-      if (!this.out.write(chunk)) this.waitForClient(res);
+      if (!this.exchange.send(chunk)) this.waitForClient(res);
       return;
     }
     const flowing = transformed.write(chunk);
@@ -278,21 +276,4 @@ function uncorkForwarding(forwarding: Forwarding): void {
 }
 function onClientDrain(this: Tagged<ServerResponse>): void {
   this[TAG]?.resumeUpstream();
-}
-
-function readText(res: IncomingMessage, done: (text: string) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  res.on('data', (chunk: Buffer) => {
-    if (size < ERROR_BODY_LIMIT) chunks.push(chunk);
-    size += chunk.length;
-  });
-  let over = false;
-  const end = (): void => {
-    if (over) return;
-    over = true;
-    done(Buffer.concat(chunks).toString('utf8').slice(0, ERROR_BODY_LIMIT));
-  };
-  res.once('end', end);
-  res.once('error', end);
 }

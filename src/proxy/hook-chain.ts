@@ -71,17 +71,23 @@ export class HookChain implements ExchangeFinisher {
     return { kind: 'pass', body: current, wrappers, unencoded };
   }
 
+  /** A promise when some hook wants its record durable before the response ends; it never rejects. */
   finish(record: FinishedRecord): void | Promise<void> {
-    let pending: Promise<void>[] | null = null;
+    let first: Promise<void> | null = null;
+    let more: Promise<void>[] | null = null;
     for (const hook of this.finishHooks) {
       try {
         const done = (hook.onFinished as NonNullable<PipelineHook['onFinished']>)(record);
-        if (done !== undefined) (pending ??= []).push(done.catch((error: unknown) => this.report(hook, error)));
+        if (done === undefined) continue;
+        const guarded = done.catch((error: unknown) => this.report(hook, error));
+        if (first === null) first = guarded;
+        else (more ??= []).push(guarded);
       } catch (error) {
         this.report(hook, error);
       }
     }
-    if (pending !== null) return Promise.all(pending).then(() => undefined);
+    if (more !== null) return Promise.all([first, ...more]).then(() => undefined);
+    if (first !== null) return first;
   }
 
   private report(hook: PipelineHook, error: unknown): void {

@@ -42,7 +42,23 @@ export interface RequestFacts {
 export type Note =
   | { readonly kind: 'policy'; readonly decisions: readonly PolicyDecision[] }
   | { readonly kind: 'cache'; readonly result: 'hit' | 'miss' }
-  | { readonly kind: 'tokens'; readonly prompt: number | null; readonly completion: number | null };
+  | TokensNote;
+
+/**
+ * The upstream's own figures for an answer (its usage object, llama-server's timings, which win).
+ * An optional field is absent when the upstream did not say: never guessed.
+ */
+export interface TokensNote {
+  readonly kind: 'tokens';
+  readonly prompt: number | null;
+  readonly completion: number | null;
+  /** Prompt tokens served from the upstream's cache. */
+  readonly cached?: number;
+  readonly promptPerSecond?: number;
+  readonly generationPerSecond?: number;
+  /** The pipeline clock (FinishedRecord.startedAt's) when the first generated text passed; streams only. */
+  readonly firstTokenAt?: number;
+}
 
 /** Which body reader admitted a model request. */
 export type BodyKind = 'json' | 'multipart' | 'query' | 'passthrough';
@@ -133,9 +149,10 @@ export const EMPTY_END: TransformEnd = Object.freeze({ chunks: NO_CHUNKS, error:
 /**
  * How a request ended: ok (2xx/3xx, complete), rejected (answered 4xx by swapgate or the
  * upstream), upstream_error (the upstream failed: 5xx, refused, died mid-stream), aborted (the
- * client left first), client_stalled (the client stopped reading and was cut off).
+ * client left first), client_stalled (the client stopped reading and was cut off), cancelled
+ * (an admin cancelled it: POST /api/inflight/{id}/cancel).
  */
-export type Outcome = 'ok' | 'rejected' | 'upstream_error' | 'aborted' | 'client_stalled';
+export type Outcome = 'ok' | 'rejected' | 'upstream_error' | 'aborted' | 'client_stalled' | 'cancelled';
 
 /** One request as it ended: what the request log, the audit log and metrics are made of. */
 export interface FinishedRecord {
@@ -154,6 +171,14 @@ export interface FinishedRecord {
   readonly aborted: boolean;
   readonly outcome: Outcome;
   readonly durationMs: number;
+  /** The pipeline clock at arrival (durationMs and the notes' clock readings count from it). */
+  readonly startedAt: number;
+  /** Milliseconds spent getting a ready upstream (a load, a swap, a queue); null when no local model was acquired. */
+  readonly loadWaitMs: number | null;
+  /** Milliseconds from arrival to the response head; null when swapgate wrote none through the exchange. */
+  readonly firstByteMs: number | null;
+  /** The response's Content-Type as sent; null when unknown. */
+  readonly contentType: string | null;
   /** Response body bytes the client was sent. */
   readonly bytes: number;
   readonly notes: readonly Note[];
@@ -167,6 +192,10 @@ export interface PipelineHook {
   admitCaller?(call: CallerCall): Decision;
   /** A model route once its model is known, before anything is started. */
   admitModel?(call: ModelCall): Decision;
-  /** Once per request. Never throws; a promise is awaited only for flushed records. */
+  /**
+   * Once per request, before the response's final write when it completed (else once it closed).
+   * Never throws. A returned promise holds that final write until it settles (the audit log's
+   * group commit): keep it one shared object per group, not one per request.
+   */
   onFinished?(record: FinishedRecord): void | Promise<void>;
 }

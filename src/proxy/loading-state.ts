@@ -5,7 +5,6 @@ import type { LoadProgress } from '../supervisor/types.js';
 import { formatErrorBody, type SwapgateError } from '../shared/errors.js';
 import { toSwapgateError } from './error-mapper.js';
 import type { Exchange } from './exchange.js';
-import { writeHeadWith } from './transformed-response.js';
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream',
@@ -66,14 +65,13 @@ export class LoadingStateStream {
     if (this.over) return;
     this.over = true;
     this.stopDots();
-    this.write(formatSseError(toSwapgateError(error)));
-    this.exchange.outgoing.end();
+    this.exchange.complete(formatSseError(toSwapgateError(error)));
   }
 
   private start(): void {
     this.started = true;
     this.startedAtMs = Date.now();
-    writeHeadWith(this.exchange, 200, { ...SSE_HEADERS });
+    this.exchange.writeHead(200, { ...SSE_HEADERS });
     this.exchange.outgoing.once('close', () => this.stopDots());
     this.send(`loading model ${this.model} `, true);
     this.timer = setInterval(() => this.send('.'), this.dotIntervalMs);

@@ -7,7 +7,6 @@ import type { Exchange } from './exchange.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { modelNotFound } from './proxy-errors.js';
 import { getDeclaredLength } from './read-body.js';
-import { writeHeadWith } from './transformed-response.js';
 
 const PREFIX = '/upstream/';
 
@@ -22,8 +21,8 @@ export async function proxyPassthrough(ctx: PipelineContext, exchange: Exchange)
   if (match === null) throw modelNotFound(decodeName(afterPrefix.split('/', 1)[0] ?? ''), ctx.resolver.availableIds);
   // Relative links in an upstream UI only work under a trailing slash.
   if (match.rest === '') {
-    writeHeadWith(exchange, 308, { location: `${pathname}/${query}`, 'content-length': 0 });
-    exchange.outgoing.end();
+    exchange.writeHead(308, { location: `${pathname}/${query}`, 'content-length': 0 });
+    exchange.complete();
     return;
   }
   const admitted = await admitModel(ctx, exchange, match.target, 'passthrough', null);

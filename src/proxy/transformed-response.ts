@@ -33,7 +33,7 @@ export class TransformedResponse {
     this.sendsHead = sendHead;
     if (this.transforms.some((t) => t.changesLength)) delete headers['content-length'];
     if (this.holdsHead) this.held = { status, headers };
-    else if (sendHead) writeHeadWith(this.exchange, status, headers);
+    else if (sendHead) this.exchange.writeHead(status, headers);
   }
 
   write(chunk: Buffer): boolean {
@@ -67,10 +67,9 @@ export class TransformedResponse {
     const body = result.chunks.length === 1 ? (result.chunks[0] as Buffer) : Buffer.concat(result.chunks);
     if (this.held !== null && this.sendsHead) {
       this.held.headers['content-length'] = body.length;
-      writeHeadWith(exchange, this.held.status, this.held.headers);
+      exchange.writeHead(this.held.status, this.held.headers);
     }
-    exchange.bytes += body.length;
-    exchange.outgoing.end(body);
+    exchange.complete(body.length === 0 ? null : body);
     return true;
   }
 
@@ -85,8 +84,7 @@ export class TransformedResponse {
   private send(out: Buffer | readonly Buffer[]): boolean {
     const chunk = Buffer.isBuffer(out) ? out : out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out);
     if (chunk.length === 0) return true;
-    this.exchange.bytes += chunk.length;
-    return this.exchange.outgoing.write(chunk);
+    return this.exchange.send(chunk);
   }
 }
 
@@ -101,13 +99,6 @@ export function openTransforms(exchange: Exchange, wrappers: readonly ResponseWr
     holdsHead ||= transform.holdsHead;
   }
   return transforms === null ? null : new TransformedResponse(exchange, transforms, holdsHead);
-}
-
-/** Writes a response head with the request's own headers (x-request-id, CORS, …) merged in. */
-export function writeHeadWith(exchange: Exchange, status: number, headers: OutgoingHttpHeaders): void {
-  const extra = exchange.responseHeaders;
-  for (const name in extra) headers[name] = extra[name];
-  exchange.outgoing.writeHead(status, headers);
 }
 
 function pushAll(transform: ResponseTransform, input: Buffer | readonly Buffer[]): Buffer | readonly Buffer[] {

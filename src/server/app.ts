@@ -8,9 +8,11 @@ import { Hono, type Handler } from 'hono';
 import type { Config } from '../config/types.js';
 import { createGovernance, type Governance } from '../governance/create-governance.js';
 import { createRequestLogHook } from '../governance/request-log-hook.js';
+import { createUsageHook } from '../governance/usage-hook.js';
 import { writeError, toSwapgateError } from '../proxy/error-mapper.js';
 import type { PipelineHook, RouteRule } from '../proxy/hooks.js';
 import type { ModelResolver } from '../proxy/model-resolver.js';
+import { createObservability, type Observability } from '../observe/create-observability.js';
 import { Pipeline } from '../proxy/pipeline.js';
 import { routeNotFound } from '../proxy/proxy-errors.js';
 import type { LogHub } from '../shared/log-hub.js';
@@ -24,6 +26,7 @@ import { admitRoute, getRouteRule } from './route-auth.js';
 import type { ProxiedRoute, RouteDecl } from './route-table.js';
 import { getLogRoutes } from './routes/log-routes.js';
 import { getModelRoutes } from './routes/model-routes.js';
+import { getObserveRoutes } from './routes/observe-routes.js';
 import { getProxyRoutes } from './routes/proxy-routes.js';
 import { getUiRoutes } from './routes/ui-routes.js';
 
@@ -42,8 +45,13 @@ export interface AppDeps {
   readonly refusedRetryWaitMs?: number;
   /** Governance hooks from openGovernance (which opens the audit log). Default: none audited. */
   readonly governance?: Governance;
-  /** More hooks, after governance's and before the request log (activity, metrics, tests). */
+  /** More hooks, after governance's and before the request log (tests). */
   readonly hooks?: readonly PipelineHook[];
+  /**
+   * The activity store, events and metrics, shared by every generation so that they survive a
+   * config reload. Default: one of this app's own, closed with it.
+   */
+  readonly observe?: Observability;
 }
 
 export interface SwapgateApp {
@@ -67,11 +75,16 @@ export function createApp(deps: AppDeps): SwapgateApp {
   if (deps.governance === undefined && config.audit !== null) {
     logger.warn('audit is configured but no audit log was opened (openGovernance): nothing is audited');
   }
+  const observe = deps.observe ?? createObservability({ hub, logger });
+  const observed = observe.attach({ config, supervisor });
+  const audit = governance.audit;
+  if (audit !== null) observe.metrics.countAuditRecords(() => audit.log.written);
   const pipeline = new Pipeline({
     config,
     supervisor,
     logger,
-    hooks: [...governance.hooks, ...(deps.hooks ?? []), createRequestLogHook(logger)],
+    // Usage first: it reads the upstream's own answer, before a policy or the cache changes it.
+    hooks: [createUsageHook(now), ...governance.hooks, observed.hook, ...(deps.hooks ?? []), createRequestLogHook(logger)],
     now,
     upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 0,
     loadingDotIntervalMs: deps.loadingDotIntervalMs ?? 1000,
@@ -84,6 +97,7 @@ export function createApp(deps: AppDeps): SwapgateApp {
     ...getModelRoutes({ config, supervisor, resolver }),
     ...getLogRoutes({ hub, resolver }),
     ...getUiRoutes({ config, supervisor, hub }),
+    ...getObserveRoutes(observe),
   ];
 
   const cors = createCors({ origins: config.corsOrigins });
@@ -112,7 +126,11 @@ export function createApp(deps: AppDeps): SwapgateApp {
     maxRequestBodyBytes: config.maxRequestBodyBytes,
     resolver,
     routes,
-    close: () => pipeline.close(),
+    close: () => {
+      pipeline.close();
+      observed.detach();
+      if (deps.observe === undefined) observe.close();
+    },
   };
 }
 

@@ -33,6 +33,10 @@ export function createExchangeMiddleware(open: OpenExchange, cors: CorsPolicy | 
     if (preflight !== null) c.res = preflight;
     else await next();
     if (c.res === RESPONSE_ALREADY_SENT || outgoing.headersSent) return;
+    // An answer of known end (not an event stream) is on record before it goes out, like a proxied one.
+    if (exchange.route.auth !== 'public' && !(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      await exchange.recordNow(c.res.status);
+    }
     // Not written yet: node-server merges these with the hono response's own headers.
     const extra = exchange.responseHeaders;
     for (const name in extra) outgoing.setHeader(name, extra[name] as string);

@@ -1,13 +1,25 @@
-// The only place that imports pino. Proxy log lines go to stdout (per logToStdout) and to
-// the LogHub's "proxy" channel so /logs can show them.
+// The only place that imports pino. Proxy log lines go to stdout (per logToStdout), as JSON
+// records or as human lines (pretty-log.ts), and to the LogHub's "proxy" channel, always as
+// JSON records, so /logs and the UI get every field.
 import { pino, type Logger, type DestinationStream } from 'pino';
 import type { LogHub } from './log-hub.js';
+import type { LogTimeFormat } from './log-time-format.js';
+import { createPrettyFormatter } from './pretty-log.js';
 
 export type { Logger };
+
+/** What the daemon's stdout gets: JSON records, or one human line per record. */
+export type StdoutFormat = 'json' | 'pretty';
 
 export interface LoggerOptions {
   readonly level: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly toStdout: boolean;
+  /** Default json. */
+  readonly format?: StdoutFormat;
+  /** pretty only: ANSI colours (a terminal that wants them). Default false. */
+  readonly colorize?: boolean;
+  /** pretty only. Default 'default'. */
+  readonly timeFormat?: LogTimeFormat;
   readonly hub?: LogHub;
   /** Extra destination (tests parse lines from it). */
   readonly destination?: DestinationStream;
@@ -26,7 +38,7 @@ const REDACTED_PATHS = [
 
 export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
-  if (options.toStdout) streams.push({ stream: pino.destination({ fd: 1, sync: false }) });
+  if (options.toStdout) streams.push({ stream: createStdout(options) });
   if (options.destination) streams.push({ stream: options.destination });
   const hub = options.hub;
   if (hub) streams.push({ stream: { write: (chunk: string) => hub.proxy(chunk.trimEnd()) } });
@@ -40,6 +52,14 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     pino.multistream(streams.map((s) => ({ ...s, level: 'debug' as const }))),
   );
+}
+
+function createStdout(options: LoggerOptions): DestinationStream {
+  if (options.format !== 'pretty') return pino.destination({ fd: 1, sync: false });
+  // Synchronous, so the lines keep their order with the upstream lines written beside them.
+  const stdout = pino.destination({ fd: 1, sync: true });
+  const format = createPrettyFormatter({ colorize: options.colorize ?? false, timeFormat: options.timeFormat ?? 'default' });
+  return { write: (line: string) => void stdout.write(format(line)) };
 }
 
 /** A logger that writes nothing, for tests and library use. */

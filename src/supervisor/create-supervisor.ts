@@ -1,24 +1,29 @@
 // The Supervisor the server consumes: one ModelProcess per model (created by an injected
-// factory), a Scheduler deciding what runs when, preload at start and a graceful shutdown
-// whose drain is bounded like an unload's (graceMs, and each model's unloadTimeout).
+// factory), a Scheduler deciding what runs when, preload at start, config reloads that keep
+// what did not change (reconfigure.ts) and a graceful shutdown whose drain is bounded like an
+// unload's (graceMs, and each model's unloadTimeout).
 import { EventEmitter } from 'node:events';
+import { getProcessKey } from '../config/model-fingerprint.js';
 import type { Config, ModelConfig } from '../config/types.js';
-import type { ModelProcess } from '../process/types.js';
+import type { ModelProcess, ProcessEvents } from '../process/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { createDeferred } from '../shared/deferred.js';
 import { abortedError, shuttingDownError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { ModelEntry } from './model-entry.js';
+import { logExited, logUnloaded } from './lifecycle-log.js';
+import { ModelEntry, type AttachedProcess } from './model-entry.js';
+import { reconfigure, type ReconfigureHost } from './reconfigure.js';
 import { Scheduler } from './scheduler.js';
 import { concurrencyLimitError, modelNotFoundError } from './supervisor-errors.js';
 import { assertPhaseTransition, type SupervisorPhase } from './supervisor-phase.js';
-import type { AcquireOptions, Lease, ModelStatus, Supervisor, SupervisorEvents } from './types.js';
+import type { AcquireOptions, Lease, ModelStatus, ReloadableSupervisor, ReloadSummary, SupervisorEvents } from './types.js';
 
 export const DEFAULT_STARVATION_MS = 10_000;
 const NO_OPTIONS: AcquireOptions = Object.freeze({});
 
 export interface SupervisorDeps {
-  readonly createProcess: (model: ModelConfig) => ModelProcess;
+  /** startPort: the config's, at the time (a reload may change it). */
+  readonly createProcess: (model: ModelConfig, startPort: number) => ModelProcess;
   /** Kills upstreams a previous run of the daemon left behind; awaited by start(). */
   readonly reapOrphans?: () => Promise<unknown>;
   readonly logger: Logger;
@@ -27,7 +32,7 @@ export interface SupervisorDeps {
   readonly starvationMs?: number;
 }
 
-export function createSupervisor(config: Config, deps: SupervisorDeps): Supervisor {
+export function createSupervisor(config: Config, deps: SupervisorDeps): ReloadableSupervisor {
   return new ProcessSupervisor(config, deps);
 }
 
@@ -37,28 +42,48 @@ interface ShutdownRun {
   hurry(): void;
 }
 
-class ProcessSupervisor extends EventEmitter<SupervisorEvents> implements Supervisor {
+class ProcessSupervisor extends EventEmitter<SupervisorEvents> implements ReloadableSupervisor {
   private readonly entries = new Map<string, ModelEntry>();
   private readonly scheduler: Scheduler;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private phase: SupervisorPhase = 'open';
   private shutdownRun: ShutdownRun | null = null;
+  /** The reconfigure in progress (settled either way), or null. */
+  private reconfiguring: Promise<void> | null = null;
+  /** Shutdowns of processes a reload let go (a shutdown waits for them too). */
+  private readonly retiring = new Set<Promise<void>>();
+  private readonly reconfigureHost: ReconfigureHost;
 
   constructor(
-    private readonly config: Config,
+    private config: Config,
     private readonly deps: SupervisorDeps,
   ) {
     super();
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger;
-    for (const model of config.models) this.entries.set(model.id, this.createEntry(model));
+    const attach = (entry: ModelEntry): AttachedProcess => this.attach(entry, config);
+    for (const model of config.models) this.entries.set(model.id, new ModelEntry(model, attach));
     this.scheduler = new Scheduler(this.entries, {
       config,
       clock: this.clock,
       logger: this.logger,
       starvationMs: deps.starvationMs ?? DEFAULT_STARVATION_MS,
+      renewProcess: (entry) => this.renewProcess(entry),
     });
+    this.reconfigureHost = {
+      entries: this.entries,
+      scheduler: this.scheduler,
+      logger: this.logger,
+      getConfig: () => this.config,
+      isOpen: () => this.phase === 'open',
+      attach: (entry, next) => this.attach(entry, next),
+      retire: (process) => this.retire(process),
+      commit: (next) => {
+        this.config = next;
+        this.scheduler.setConfig(next);
+      },
+    };
   }
 
   async start(): Promise<void> {
@@ -72,8 +97,7 @@ class ProcessSupervisor extends EventEmitter<SupervisorEvents> implements Superv
     for (const id of this.config.preload) {
       if (this.phase !== 'open') return;
       try {
-        await this.load(id);
-        this.logger.info({ model: id }, 'preloaded');
+        await this.load(id); // its start logs "id: ready in … ms"
       } catch (error) {
         this.logger.warn({ err: error, model: id }, 'preload failed');
       }
@@ -109,6 +133,20 @@ class ProcessSupervisor extends EventEmitter<SupervisorEvents> implements Superv
     return toStatus(this.getEntry(modelId));
   }
 
+  reconfigure(config: Config): Promise<ReloadSummary> {
+    const previous = this.reconfiguring;
+    const run = previous === null ? reconfigure(this.reconfigureHost, config) : previous.then(() => reconfigure(this.reconfigureHost, config));
+    const settled = run.then(
+      () => undefined,
+      () => undefined, // the caller gets the failure; the next reconfigure runs all the same
+    );
+    this.reconfiguring = settled;
+    void settled.then(() => {
+      if (this.reconfiguring === settled) this.reconfiguring = null;
+    });
+    return run;
+  }
+
   statuses(): readonly ModelStatus[] {
     return [...this.entries.values()].map(toStatus);
   }
@@ -132,7 +170,7 @@ class ProcessSupervisor extends EventEmitter<SupervisorEvents> implements Superv
         forced = true;
         hurried.resolve();
         // Already past the wait: escalate the graceful stops in progress.
-        if (this.phase === 'stopping') void this.shutdownProcesses(true);
+        if (this.phase === 'stopping') void this.shutdownProcesses(true, false);
       },
     };
     return done;
@@ -155,38 +193,65 @@ class ProcessSupervisor extends EventEmitter<SupervisorEvents> implements Superv
     this.setPhase('closed');
   }
 
-  private async shutdownProcesses(force: boolean): Promise<void> {
+  /** report: log each model it takes down (false when a forced shutdown hurries one in progress). */
+  private async shutdownProcesses(force: boolean, report = true): Promise<void> {
     const entries = [...this.entries.values()];
+    const startedAt = this.clock.now();
     const results = await Promise.allSettled(
-      entries.map((entry) => entry.process.shutdown(force ? { force: true } : undefined)),
+      entries.map(async (entry) => {
+        const { process } = entry;
+        const running = process.state !== 'stopped' && process.state !== 'shutdown';
+        await process.shutdown(force ? { force: true } : undefined);
+        if (report && running) logUnloaded(this.logger, entry.model, 'shutdown', this.clock.now() - startedAt);
+      }),
     );
     results.forEach((result, index) => {
       if (result.status === 'rejected') {
         this.logger.error({ err: result.reason, model: entries[index]?.id }, 'upstream shutdown failed');
       }
     });
+    await Promise.all(this.retiring);
+  }
+
+  /** Lets go of a process a reload replaced or removed (stopped by then, unless its stop failed). */
+  private retire(process: ModelProcess): void {
+    const done = process.shutdown().catch((error: unknown) => {
+      this.logger.error({ err: error, model: process.modelId }, 'upstream shutdown failed');
+    });
+    this.retiring.add(done);
+    void done.then(() => this.retiring.delete(done));
+  }
+
+  // Before a start: a process built from settings a reload since changed (timeouts, startPort)
+  // is replaced while it is stopped, so the start uses the new ones.
+  private renewProcess(entry: ModelEntry): void {
+    if (entry.process.state !== 'stopped' || entry.processKey === getProcessKey(entry.model, this.config.startPort)) return;
+    this.retire(entry.replaceProcess((e) => this.attach(e, this.config)));
   }
 
   private setPhase(to: SupervisorPhase): void {
     assertPhaseTransition(this.phase, to);
-    this.logger.info({ from: this.phase, to }, 'supervisor phase');
+    this.logger.info({ event: 'supervisor.phase', from: this.phase, to }, `shutdown: ${to}`);
     this.phase = to;
   }
 
-  private createEntry(model: ModelConfig): ModelEntry {
-    const process = this.deps.createProcess(model);
-    const entry = new ModelEntry(model, process);
+  private attach(entry: ModelEntry, config: Config): AttachedProcess {
+    const { model } = entry;
+    const process = this.deps.createProcess(model, config.startPort);
     // Re-emit before acting on it, so listeners see changes in the order they happened.
-    process.on('state', (change) => {
+    const onState: (...args: ProcessEvents['state']) => void = (change) => {
       this.scheduler.recordState(entry, change);
       this.emit('state', change);
       this.scheduler.pump();
-    });
-    process.on('log', (line) => this.emit('log', { modelId: model.id, line }));
-    process.on('unexpectedExit', (exit) => {
-      this.logger.warn({ model: model.id, ...exit, inFlight: entry.inFlight }, 'upstream exited unexpectedly');
-    });
-    return entry;
+    };
+    const onLog: (...args: ProcessEvents['log']) => void = (line) => this.emit('log', { modelId: model.id, line });
+    const onExit: (...args: ProcessEvents['unexpectedExit']) => void = (exit) => logExited(this.logger, model.id, exit, entry.inFlight);
+    process.on('state', onState).on('log', onLog).on('unexpectedExit', onExit);
+    return {
+      process,
+      key: getProcessKey(model, config.startPort),
+      detach: () => void process.off('state', onState).off('log', onLog).off('unexpectedExit', onExit),
+    };
   }
 
   private getEntry(modelId: string): ModelEntry {

@@ -3,7 +3,8 @@
 // Requests for a model that is already up skip ahead of queued swaps (A B A B → A A B B);
 // swaps run one at a time, oldest first, once their victims have drained; a swap waiting
 // longer than starvationMs closes its victims to new requests so they do drain. A closed model
-// with requests in flight is draining: the scheduler bounds that by its unloadTimeout.
+// with requests in flight is draining: the scheduler bounds that by its unloadTimeout. A held
+// model (a config reload is replacing or removing it) is closed and never started.
 import type { ProcessState } from '../process/types.js';
 import { planEviction, type GroupLookup } from './plan-eviction.js';
 
@@ -33,6 +34,8 @@ export interface ScheduleView {
   readonly stopRequests: ReadonlyMap<string, StopRequestView>;
   /** The swap or stop in progress, if any. */
   readonly op: { readonly target: string | null; readonly victims: readonly string[] } | null;
+  /** Models taking no requests and never started (their waiters wait) until released. */
+  readonly held?: ReadonlySet<string>;
 }
 
 export type NextOp =
@@ -54,6 +57,7 @@ export interface SchedulePlan {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+const NO_IDS: ReadonlySet<string> = new Set();
 const RUNNING_STATES: ReadonlySet<ProcessState> = new Set(['starting', 'ready', 'stopping']);
 
 export function getRunning(models: ReadonlyMap<string, ModelView>): Set<string> {
@@ -75,10 +79,12 @@ export function planSchedule(view: ScheduleView): SchedulePlan {
     return result;
   };
 
+  const held = view.held ?? NO_IDS;
   const closed = new Set<string>(op?.victims ?? []);
   for (const [id, request] of view.stopRequests) if (request.closes) closed.add(id);
+  for (const id of held) closed.add(id);
 
-  const head = view.waiters.find((w) => !isServable(w.modelId) && w.modelId !== op?.target);
+  const head = view.waiters.find((w) => !held.has(w.modelId) && !isServable(w.modelId) && w.modelId !== op?.target);
   const headVictims = head === undefined ? [] : planEviction(head.modelId, running, view.config);
   const starving = head !== undefined && view.now - head.enqueuedAt >= view.starvationMs;
   if (starving) for (const id of headVictims) closed.add(id);
@@ -89,7 +95,7 @@ export function planSchedule(view: ScheduleView): SchedulePlan {
   view.waiters.forEach((waiter, index) => {
     const id = waiter.modelId;
     const limit = models.get(id)?.concurrencyLimit ?? 0;
-    if (!isServable(id) || closed.has(id) || inFlightOf(id) >= limit) return;
+    if (closed.has(id) || !isServable(id) || inFlightOf(id) >= limit) return;
     inFlight.set(id, inFlightOf(id) + 1);
     admit.push(index);
   });

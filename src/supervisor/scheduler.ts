@@ -1,6 +1,7 @@
 // Owns "what runs when": the FIFO of waiting requests, in-flight counts and their leases, TTL
 // timers, drain deadlines and the one swap or stop in progress. Every change calls pump(),
-// which applies planSchedule().
+// which applies planSchedule(). A config reload holds the models it replaces, then swaps in
+// the new group rules (setConfig).
 import type { Config } from '../config/types.js';
 import type { StateChange } from '../process/types.js';
 import type { Clock } from '../shared/clock.js';
@@ -12,8 +13,9 @@ import { ModelLease } from './model-lease.js';
 import { planEviction } from './plan-eviction.js';
 import { getRunning, planSchedule, type NextOp } from './plan-schedule.js';
 import { internalError, modelUnloadedError } from './supervisor-errors.js';
-import { runOp, type Op, type OpHost } from './run-op.js';
+import { RELOAD_ABORT, runOp, type Op, type OpHost } from './run-op.js';
 import { StopRequests } from './stop-requests.js';
+import { armTtl } from './ttl-clock.js';
 import { WakeTimer } from './wake-timer.js';
 import type { AcquireOptions, Lease } from './types.js';
 import { reportProgress, WaitQueue, type Waiter } from './wait-queue.js';
@@ -25,6 +27,8 @@ export interface SchedulerDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly starvationMs: number;
+  /** Called right before a stopped model starts: a reload may have left it a stale process. */
+  readonly renewProcess: (entry: ModelEntry) => void;
 }
 
 export class Scheduler {
@@ -32,6 +36,8 @@ export class Scheduler {
   private readonly queue = new WaitQueue();
   private op: Op | null = null;
   private closed: ReadonlySet<string> = new Set();
+  private readonly held = new Set<string>();
+  private config: Config;
   private running: Set<string>;
   /** Bumped on every process state change; invalidates each entry's evictionFree memo. */
   private version = 0;
@@ -49,6 +55,7 @@ export class Scheduler {
     private readonly entries: ReadonlyMap<string, ModelEntry>,
     private readonly deps: SchedulerDeps,
   ) {
+    this.config = deps.config;
     this.running = getRunning(entries);
     this.wake = new WakeTimer(deps.clock, () => this.pump());
     // The model has to stop and its requests outlived unloadTimeout: they end now, with an error.
@@ -61,12 +68,8 @@ export class Scheduler {
       stops: this.stops,
       getEntry: (id) => this.getEntry(id),
       isAccepting: () => this.accepting,
-      markLoading: (entry) => {
-        for (const waiter of this.queue.of(entry)) {
-          waiter.sawLoad = true;
-          reportProgress(waiter, { kind: 'loading', elapsedMs: 0 });
-        }
-      },
+      renewProcess: deps.renewProcess,
+      markLoading: (entry) => this.queue.markLoading(entry),
       failWaiters: (entry, error) => this.queue.rejectAll(entry, () => error),
     };
   }
@@ -80,7 +83,7 @@ export class Scheduler {
     if (entry.queued > 0 || entry.process.state !== 'ready' || this.closed.has(entry.id)) return null;
     if (entry.checkedVersion !== this.version) {
       entry.checkedVersion = this.version;
-      entry.evictionFree = planEviction(entry.id, this.running, this.deps.config).length === 0;
+      entry.evictionFree = planEviction(entry.id, this.running, this.config).length === 0;
     }
     return entry.evictionFree ? this.admit(entry, false) : null;
   }
@@ -115,7 +118,36 @@ export class Scheduler {
     this.version += 1;
     if (change.to === 'starting' || change.to === 'ready' || change.to === 'stopping') this.running.add(entry.id);
     else this.running.delete(entry.id);
-    if (change.to !== 'ready') entry.cancelTtl();
+    if (change.to === 'ready') entry.idleSince = this.deps.clock.now();
+    else entry.cancelTtl();
+  }
+
+  /** Closes these models and starts none of them until setConfig(); their waiters keep waiting. */
+  hold(ids: Iterable<string>): void {
+    for (const id of ids) this.held.add(id);
+    const target = this.op?.target;
+    if (target != null && this.held.has(target)) this.op?.controller.abort(RELOAD_ABORT);
+    this.pump();
+  }
+
+  /** New group rules (the entries map already holds the new models); releases every hold. */
+  setConfig(config: Config): void {
+    this.config = config;
+    this.held.clear();
+    this.version += 1;
+    this.pump();
+  }
+
+  /** The model left the config (it is stopped and drained): its waiters get `error`. */
+  forget(entry: ModelEntry, error: SwapgateError): void {
+    this.queue.rejectAll(entry, () => error);
+    entry.cancelTtl();
+    this.stops.settle(entry.id);
+  }
+
+  /** Restarts the TTL countdown under the model's current ttl, from when it went idle. */
+  rearmTtl(entry: ModelEntry): void {
+    if (this.accepting) armTtl(entry, this.deps.clock, this.expireTtl);
   }
 
   /** Resolves when no request is in flight. */
@@ -160,15 +192,16 @@ export class Scheduler {
 
   private step(): void {
     if (!this.accepting) return;
-    const { clock, starvationMs, config } = this.deps;
+    const { clock, starvationMs } = this.deps;
     const plan = planSchedule({
       now: clock.now(),
       starvationMs,
-      config,
+      config: this.config,
       models: this.entries,
       waiters: this.queue.items,
       stopRequests: this.stops.views,
       op: this.op,
+      held: this.held,
     });
     this.closed = plan.closed;
     this.drains.set(plan.draining.length === 0 ? NO_ENTRIES : plan.draining.map((id) => this.getEntry(id)));
@@ -210,7 +243,8 @@ export class Scheduler {
     entry.leases.delete(lease);
     this.totalInFlight -= 1;
     if (entry.inFlight === 0) {
-      this.armTtl(entry);
+      entry.idleSince = this.deps.clock.now();
+      this.rearmTtl(entry);
       this.pump();
     } else if (this.queue.length > 0) {
       this.pump();
@@ -218,19 +252,11 @@ export class Scheduler {
     if (this.totalInFlight === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
   }
 
-  // Counted from the end of the last response: the timer only runs while nothing is in flight.
-  private armTtl(entry: ModelEntry): void {
-    const { ttlMs } = entry.model;
-    if (ttlMs <= 0 || !this.accepting || entry.process.state !== 'ready') return;
-    entry.cancelTtl();
-    entry.ttlTimer = this.deps.clock.setTimeout(() => {
-      entry.ttlTimer = null;
-      if (entry.inFlight > 0 || entry.process.state !== 'ready') return;
-      this.deps.logger.info({ model: entry.id, ttlMs }, 'model idle for its ttl, unloading');
-      this.stops.request(entry.id, 'ttl', false);
-      this.pump();
-    }, ttlMs);
-  }
+  // Logged once it is unloaded (a request arriving meanwhile cancels it).
+  private readonly expireTtl = (entry: ModelEntry): void => {
+    this.stops.request(entry.id, 'ttl', false);
+    this.pump();
+  };
 
   private abortWaiter(waiter: Waiter): void {
     if (!this.queue.remove(waiter)) return;
@@ -244,7 +270,8 @@ export class Scheduler {
 
   private async runOp(next: NextOp): Promise<void> {
     const target = next.kind === 'swap' ? next.target : null;
-    const op: Op = { target, victims: next.victims, controller: new AbortController() };
+    const queuedAt = target === null ? null : (this.queue.items.find((w) => w.modelId === target)?.enqueuedAt ?? null);
+    const op: Op = { target, victims: next.victims, controller: new AbortController(), queuedAt };
     this.op = op;
     if (target !== null) this.getEntry(target).loadStartedAt = null;
     try {

@@ -1,5 +1,6 @@
 // The contract the server layer consumes: ask for a lease on a ready model, forward, release.
 import type { EventEmitter } from 'node:events';
+import type { Config } from '../config/types.js';
 import type { ProcessFailure, ProcessState, StateChange } from '../process/types.js';
 import type { SwapgateError } from '../shared/errors.js';
 
@@ -49,6 +50,19 @@ export interface ModelStatus {
   readonly lastFailure: ProcessFailure | null;
 }
 
+/** What a reconfigure did, by model id (see config/model-fingerprint.ts for "changed"). */
+export interface ReloadSummary {
+  /** Same effective definition: its process, requests in flight and TTL clock were kept. */
+  readonly kept: readonly string[];
+  /** Changed: drained and stopped if it ran; its next request starts the new definition. */
+  readonly restarted: readonly string[];
+  readonly added: readonly string[];
+  /** Drained and stopped if it ran; its waiting requests got model_not_found. */
+  readonly removed: readonly string[];
+  /** The processes the reload stopped (restarted or removed models that were running). */
+  readonly stopped: readonly string[];
+}
+
 export interface SupervisorEvents {
   state: [StateChange];
   log: [{ modelId: string; line: string }];
@@ -79,4 +93,18 @@ export interface Supervisor extends EventEmitter<SupervisorEvents> {
    * unloadTimeout (then revoke their leases), stop everything.
    */
   shutdown(options: { graceMs: number; force?: boolean }): Promise<void>;
+}
+
+/** What the daemon's composition root holds: the server layer never reloads. */
+export interface ReloadableSupervisor extends Supervisor {
+  /**
+   * Applies a new config, one reconfigure at a time. When none is in progress, its first step
+   * happens before it returns: added models exist (their requests wait), and restarted and
+   * removed ones take no new requests and start no more. Those are drained (at most their
+   * unloadTimeout, as by an unload) and stopped while the old group rules still hold; then the
+   * new rules and every in-place change apply at once. Kept models are never touched, so no two
+   * members of a swap group run at the same moment, before, during or after. Rejects with
+   * shutting_down when a shutdown overtakes it.
+   */
+  reconfigure(config: Config): Promise<ReloadSummary>;
 }

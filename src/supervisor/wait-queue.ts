@@ -54,6 +54,14 @@ export class WaitQueue {
     return this.items.filter((waiter) => waiter.entry === entry);
   }
 
+  /** Tells the model's waiters that it is loading now. */
+  markLoading(entry: ModelEntry): void {
+    for (const waiter of this.of(entry)) {
+      waiter.sawLoad = true;
+      reportProgress(waiter, { kind: 'loading', elapsedMs: 0 });
+    }
+  }
+
   /** Rejects the waiters of one model, or of every model when entry is null. */
   rejectAll(entry: ModelEntry | null, error: () => unknown): void {
     for (const waiter of entry === null ? [...this.items] : this.of(entry)) {

@@ -12,6 +12,8 @@ describe('defaults', () => {
       healthCheckTimeoutMs: 120_000,
       logLevel: 'info',
       logToStdout: 'proxy',
+      logFormat: 'auto',
+      logTimeFormat: 'default',
       startPort: 5800,
       includeAliasesInList: false,
       models: [
@@ -46,6 +48,7 @@ describe('defaults', () => {
       maxRequestBodyBytes: 64 * 1024 * 1024,
       requestBodyTimeoutMs: 30_000,
       clientStallTimeoutMs: 30_000,
+      metricsMaxInMemory: 1000,
       policies: [],
       audit: null,
       rateLimits: { defaultRequestsPerMinute: null },

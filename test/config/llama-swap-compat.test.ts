@@ -60,8 +60,6 @@ describe('llama-swap config.example.yaml (newer version)', () => {
 
   test('keys swapgate does not use are warnings, never errors', () => {
     expect(warnings.map((w) => w.replace(/^\S+ /, ''))).toEqual([
-      'logTimeFormat: "logTimeFormat" is a llama-swap setting that swapgate ignores',
-      'metricsMaxInMemory: "metricsMaxInMemory" is a llama-swap setting that swapgate ignores',
       'captureBuffer: "captureBuffer" is a llama-swap setting that swapgate ignores',
       'models.gpt-oss-120b.aliases[0].name: "name" is a llama-swap setting that swapgate ignores',
       'models.gpt-oss-120b.aliases[0].unlisted: "unlisted" is a llama-swap setting that swapgate ignores',

@@ -102,7 +102,7 @@ describe('unknown keys are warnings, so newer llama-swap configs still load', ()
   test('with "did you mean" for near misses, a hint for misplaced keys, and llama-swap keys named', () => {
     const text = yamlOf(
       'healthCheckTimout: 30',
-      'logTimeFormat: rfc3339',
+      'captureBuffer: 15',
       'matrix: { vars: {} }',
       'brandNewFeature: true',
       ...M,
@@ -118,7 +118,7 @@ describe('unknown keys are warnings, so newer llama-swap configs still load', ()
     );
     expect(loadWarnings(text)).toEqual([
       'config.yaml:1:1 healthCheckTimout: unknown key "healthCheckTimout" (did you mean "healthCheckTimeout"?); ignored',
-      'config.yaml:2:1 logTimeFormat: "logTimeFormat" is a llama-swap setting that swapgate ignores',
+      'config.yaml:2:1 captureBuffer: "captureBuffer" is a llama-swap setting that swapgate ignores',
       'config.yaml:3:1 matrix: "matrix" is a llama-swap setting that swapgate ignores',
       'config.yaml:4:1 brandNewFeature: unknown key "brandNewFeature"; ignored',
       'config.yaml:8:5 models.m.tll: unknown key "tll" (did you mean "ttl"?); ignored',

@@ -8,8 +8,9 @@ afterEach(stopAllDaemons);
 describe('demo mode', () => {
   it('serves model "demo" from the embedded config and stops it on SIGTERM', async () => {
     const daemon = await startDaemon(); // fresh empty cwd, no --config
-    const [listenRecord] = daemon.records().filter((r) => typeof r.listen === 'string');
-    expect(listenRecord).toMatchObject({ config: 'embedded demo', models: 1 });
+    const records = daemon.records();
+    expect(records.find((r) => r.event === 'daemon.start')).toMatchObject({ config: 'embedded demo', models: 1 });
+    expect(records.find((r) => r.event === 'daemon.listening')).toMatchObject({ api: `${daemon.baseUrl}/v1`, ui: `${daemon.baseUrl}/ui/` });
 
     const models = await daemon.request('/v1/models');
     expect(models.status).toBe(200);

@@ -97,13 +97,13 @@ export async function waitForPidsGone(pids: readonly number[], timeoutMs = 10_00
 }
 
 /**
- * Pids of every upstream the daemon made ready, in order, from its debug "state" log records
- * ({"model", "from":"starting", "to":"ready", "pid"}); needs logLevel: debug in the config.
+ * Pids of every upstream the daemon made ready, in order, from its lifecycle log records
+ * ({"event":"model.ready"|"model.swap", "model", "pid"}, at info level).
  */
 export function getStartedPids(daemon: Daemon, model?: string): number[] {
   return daemon
     .records()
-    .filter((r) => r.msg === 'state' && r.to === 'ready' && typeof r.pid === 'number' && (model === undefined || r.model === model))
+    .filter((r) => (r.event === 'model.ready' || r.event === 'model.swap') && typeof r.pid === 'number' && (model === undefined || r.model === model))
     .map((r) => r.pid as number);
 }
 

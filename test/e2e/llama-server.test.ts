@@ -44,7 +44,7 @@ function configText(): string {
   return [
     `startPort: ${randomStartPort()}`,
     'healthCheckTimeout: 30',
-    'logLevel: debug', // state changes are logged with the pid: a record of every process started
+    'logLevel: debug', // every stop's reason on record too (starts are logged with their pid at info)
     'models:',
     '  tiny-a:',
     `    cmd: ${llamaCmd('a.gguf')}`,

@@ -21,7 +21,7 @@ afterEach(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-// With preload, the "preloaded" log line says boot is over: the daemon reaps before it preloads.
+// With preload, the "keeper: ready in … ms" line says boot is over: the daemon reaps before it preloads.
 function configText(options: { preload?: boolean; cmd?: string } = {}): string {
   return [
     'logToStdout: both',
@@ -37,7 +37,7 @@ function configText(options: { preload?: boolean; cmd?: string } = {}): string {
 /** The wrapper fixture: a helper in the group forks a grandchild that calls setsid, then the fake runs. */
 const WRAPPER_CMD = [process.execPath, SETSID_WRAPPER, '--port', '${PORT}', '--model', 'keeper'].map(cmdWord).join(' ');
 
-const PRELOADED = /"msg":"preloaded"/;
+const PRELOADED = /"event":"model\.ready","model":"keeper"/;
 
 /** Pids of every descendant recorded in the state files of dir. */
 function readRecordedDescendants(dir: string): number[] {

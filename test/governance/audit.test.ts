@@ -106,6 +106,41 @@ describe('audit records', () => {
     });
   });
 
+  it('a response is on record by the time the client has all of it (no waiting): JSON, stream, error, admin, failed admin load', async () => {
+    const recorded = async (id: string): Promise<Record<string, unknown> | undefined> => (await h.auditRecords()).find((r) => r.request_id === id);
+    const json = await post(TEAM_KEY, chatBody('hi'), 'held-json');
+    await json.text();
+    expect(await recorded('held-json')).toMatchObject({ event: 'request', status: 200, outcome: 'ok' });
+    const stream = await post(TEAM_KEY, chatBody('count', { stream: true }), 'held-stream');
+    await stream.text();
+    expect(await recorded('held-stream')).toMatchObject({ event: 'request', status: 200, outcome: 'ok' });
+    const missing = await post(OPS_KEY, JSON.stringify({ model: 'nope', messages: [] }), 'held-404');
+    expect(missing.status).toBe(404);
+    await missing.text();
+    expect(await recorded('held-404')).toMatchObject({ event: 'request', status: 404, outcome: 'rejected' });
+    const ops = { authorization: `Bearer ${OPS_KEY}` };
+    const load = await fetch(`${h.url}/api/models/load/chat`, { method: 'POST', headers: { ...ops, 'x-request-id': 'held-load' } });
+    await load.text();
+    expect(await recorded('held-load')).toMatchObject({ event: 'admin', status: 200, admin: { action: 'load', target: 'chat' } });
+    const failed = await fetch(`${h.url}/api/models/load/nope`, { method: 'POST', headers: { ...ops, 'x-request-id': 'held-load-404' } });
+    expect(failed.status).toBe(404);
+    await failed.text();
+    expect(await recorded('held-load-404')).toMatchObject({ event: 'admin', status: 404, outcome: 'rejected', admin: { action: 'load', target: 'nope' } });
+  });
+
+  it('/metrics counts the records written (swapgate_audit_records_total)', async () => {
+    const metrics = async (): Promise<number> => {
+      const text = await (await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${OPS_KEY}` } })).text();
+      return Number(/^swapgate_audit_records_total (\d+)$/m.exec(text)?.[1]);
+    };
+    const before = await metrics(); // its own record is written as its answer completes
+    expect(before).toBe((await h.auditRecords()).length - 1);
+    const res = await post(TEAM_KEY, chatBody('hi'), 'audit-counted');
+    await res.text();
+    expect(await metrics()).toBe(before + 2);
+    expect(await metrics()).toBe((await h.auditRecords()).length - 1);
+  });
+
   it('rate-limited requests are recorded as rejected', async () => {
     const statuses: number[] = [];
     for (const id of ['audit-rl-0', 'audit-rl-1']) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hasGeneratedText } from '../../src/governance/has-generated-text.js';
 import { createSseUsageReader } from '../../src/governance/sse-usage-reader.js';
 import { readJsonUsage } from '../../src/governance/usage-tokens.js';
 
@@ -13,7 +14,7 @@ describe('reading usage from a JSON answer without parsing all of it', () => {
 
   it('reads nested details and keys after usage (llama-server adds timings)', () => {
     const body = { usage: { prompt_tokens: 2, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 1 } }, timings: { predicted_ms: 1.5 } };
-    expect(read(body)).toEqual({ prompt: 2, completion: 5 });
+    expect(read(body)).toEqual({ prompt: 2, completion: 5, cached: 1 });
   });
 
   it('is not fooled by "usage" inside the generated text', () => {
@@ -34,7 +35,7 @@ describe('reading usage from a JSON answer without parsing all of it', () => {
 
 describe('reading usage from a stream (SSE)', () => {
   const feed = (events: readonly string[], chunkBytes = 7): ReturnType<ReturnType<typeof createSseUsageReader>['read']> => {
-    const reader = createSseUsageReader();
+    const reader = createSseUsageReader(() => 0);
     const raw = Buffer.from(events.join(''));
     for (let i = 0; i < raw.length; i += chunkBytes) reader.push(raw.subarray(i, i + chunkBytes));
     return reader.read();
@@ -69,5 +70,58 @@ describe('reading usage from a stream (SSE)', () => {
       data({ type: 'response.completed', response: { id: 'r', status: 'completed', output: [{ content: [{ text }] }], usage: { input_tokens: 12, output_tokens: 2000, total_tokens: 2012 } } }, 'response.completed'),
     ];
     expect(feed(events, 1024)).toEqual({ prompt: 12, completion: 2000 });
+  });
+});
+
+// llama-server's own figures: its answers carry "timings" next to "usage" (as a real one sends them).
+const TIMINGS = { cache_n: 21, prompt_n: 1, prompt_ms: 0.4, prompt_per_second: 2277.9, predicted_n: 3, predicted_ms: 0.7, predicted_per_second: 2770.1 };
+
+describe('llama-server timings, cache hits and speeds', () => {
+  it('timings override usage in a JSON answer; cached tokens come from usage details otherwise', () => {
+    const usage = { completion_tokens: 3, prompt_tokens: 22, total_tokens: 25, prompt_tokens_details: { cached_tokens: 20 } };
+    expect(readJsonUsage(Buffer.from(JSON.stringify({ choices: [], usage, timings: TIMINGS }))))
+      .toEqual({ prompt: 1, completion: 3, cached: 21, promptPerSecond: 2277.9, generationPerSecond: 2770.1 });
+    expect(readJsonUsage(Buffer.from(JSON.stringify({ choices: [], usage })))).toEqual({ prompt: 22, completion: 3, cached: 20 });
+    expect(readJsonUsage(Buffer.from(JSON.stringify({ content: [], usage: { input_tokens: 4, output_tokens: 2, cache_read_input_tokens: 3 } }))))
+      .toEqual({ prompt: 4, completion: 2, cached: 3 });
+  });
+
+  it('reads them from the last event of a stream and times the first chunk with generated text', () => {
+    let clock = 0;
+    const reader = createSseUsageReader(() => clock);
+    const chunk = (delta: object, extra: object = {}): Buffer => Buffer.from(`data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ delta }], ...extra })}\n\n`);
+    for (const [at, data] of [
+      [10, chunk({ role: 'assistant', content: null })],
+      [20, chunk({ content: '' })],
+      [30, chunk({ content: 'Hi' })],
+      [40, chunk({ content: ' there' })],
+      [50, Buffer.from(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 22, completion_tokens: 3 }, timings: TIMINGS })}\n\ndata: [DONE]\n\n`)],
+    ] as const) {
+      clock = at;
+      reader.push(data);
+    }
+    expect(reader.firstTokenAt).toBe(30);
+    expect(reader.read()).toEqual({ prompt: 1, completion: 3, cached: 21, promptPerSecond: 2277.9, generationPerSecond: 2770.1 });
+  });
+
+  it('knows generated text in every stream format, and not the role chunk, empty starts or escaped look-alikes', () => {
+    const yes = [
+      '{"choices":[{"delta":{"content":"a"}}]}',
+      '{"choices":[{"text":"a","index":0}]}',
+      '{"type":"content_block_delta","delta":{"type":"text_delta","text":"a"}}',
+      '{"type":"response.output_text.delta","delta":"a"}',
+      '{"choices":[{"delta":{"reasoning_content":"hm"}}]}',
+      '{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":"{"}}]}}]}',
+    ];
+    const no = [
+      '{"choices":[{"delta":{"role":"assistant","content":null}}]}',
+      '{"type":"content_block_start","content_block":{"type":"text","text":""}}',
+      '{"type":"message_start","message":{"content":[],"role":"assistant"}}',
+      '{"type":"response.created","response":{"text":{"format":{"type":"text"}}}}',
+      '{"id":"x","object":"chat.completion.chunk","model":"content"}',
+      '{"note":"\\"content\\":\\"x"}',
+    ];
+    for (const text of yes) expect(hasGeneratedText(Buffer.from(text)), text).toBe(true);
+    for (const text of no) expect(hasGeneratedText(Buffer.from(text)), text).toBe(false);
   });
 });

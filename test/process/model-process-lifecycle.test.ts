@@ -107,7 +107,7 @@ describe('ModelProcess lifecycle', () => {
     const firstPid = rec.proc.pid ?? -1;
     const exited = once(rec.proc, 'unexpectedExit');
     process.kill(firstPid, 'SIGKILL');
-    expect(await exited).toEqual([{ exitCode: null, signal: 'SIGKILL' }]);
+    expect(await exited).toEqual([{ pid: firstPid, exitCode: null, signal: 'SIGKILL', logTail: expect.any(Array) }]);
     expect(rec.proc.state).toBe('stopped');
     expect(rec.changes.at(-1)).toMatchObject({ from: 'ready', to: 'stopped', reason: 'exited', pid: firstPid });
     expect(rec.proc.lastFailure).toMatchObject({

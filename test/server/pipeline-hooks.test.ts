@@ -111,7 +111,8 @@ describe('pipeline hooks', () => {
     mode = 'upper';
     const res = await post(h, { model: 'chat', messages: [{ role: 'user', content: 'quiet words' }] }, { 'x-request-id': 'upper' });
     expect(await res.text()).toContain('QUIET WORDS');
-    expect((await recordOf('upper')).notes).toEqual([{ kind: 'cache', result: 'miss' }]);
+    // The usage hook (always on: the activity store reads it) saw the answer before the probe changed it.
+    expect((await recordOf('upper')).notes).toEqual([{ kind: 'tokens', prompt: 2, completion: 4 }, { kind: 'cache', result: 'miss' }]);
   });
 
   it('a transform that ends a stream cuts the upstream and releases the model', async () => {

@@ -30,12 +30,18 @@ describe('route table', () => {
   it('keeps only the health check and the page shell public, and management behind admin keys', () => {
     expect(byAuth('public').sort()).toEqual(['GET /', 'GET /health', 'GET /ui', 'GET /ui/']);
     expect(byAuth('admin').sort()).toEqual([
+      'GET /api/events',
+      'GET /api/metrics/activity',
+      'GET /api/metrics/stats',
+      'GET /api/performance',
       'GET /logs',
       'GET /logs/stream',
       'GET /logs/stream/*',
       'GET /logs/stream/proxy',
       'GET /logs/stream/upstream',
+      'GET /metrics',
       'GET /running',
+      'POST /api/inflight/*',
       'POST /api/models/load/*',
       'POST /api/models/unload',
       'POST /api/models/unload/*',

@@ -105,7 +105,7 @@ describe('acquire', () => {
     const old = await acquireReady(h, 'a');
     h.fake('a').crash();
     expect(h.supervisor.status('a')).toMatchObject({ state: 'stopped', inFlight: 1 });
-    expect(h.logs.some((r) => r.msg === 'upstream exited unexpectedly' && r.model === 'a')).toBe(true);
+    expect(h.logs.some((r) => r.msg === 'a: exited unexpectedly (code 1), 1 request(s) in flight' && r.model === 'a')).toBe(true);
 
     const fresh = await acquireReady(h, 'a');
     expect(h.fake('a').starts).toBe(2);

@@ -107,12 +107,14 @@ export class FakeProcess extends EventEmitter<ProcessEvents> implements ModelPro
     this.stopping = null;
   }
 
-  /** The upstream dies while ready (not asked to stop). */
-  crash(exitCode = 1): void {
+  /** The upstream dies while ready (not asked to stop), saying `logTail` last. */
+  crash(exitCode = 1, logTail: readonly string[] = []): void {
     this.expectState('ready', 'crash');
-    this.emit('unexpectedExit', { exitCode, signal: null });
+    const pid = this.pid ?? -1;
     this.clearRun();
     this.transition('stopped', 'exited');
+    // As the real process: told once its last output arrived, after the state change.
+    this.emit('unexpectedExit', { pid, exitCode, signal: null, logTail });
   }
 
   shutdown(options?: { force?: boolean }): Promise<void> {
@@ -170,21 +172,23 @@ export class FakeProcess extends EventEmitter<ProcessEvents> implements ModelPro
 export interface FakeFactory {
   readonly createProcess: (model: ModelConfig) => FakeProcess;
   get(modelId: string): FakeProcess;
+  all(modelId: string): FakeProcess[];
 }
 
 export function createFakeFactory(): FakeFactory {
-  const processes = new Map<string, FakeProcess>();
+  const processes = new Map<string, FakeProcess[]>();
   return {
     createProcess: (model) => {
       const fake = new FakeProcess(model.id);
-      processes.set(model.id, fake);
+      processes.set(model.id, [...(processes.get(model.id) ?? []), fake]);
       return fake;
     },
     get: (modelId) => {
-      const fake = processes.get(modelId);
+      const fake = processes.get(modelId)?.at(-1);
       if (fake === undefined) throw new Error(`no fake process for "${modelId}"`);
       return fake;
     },
+    all: (modelId) => [...(processes.get(modelId) ?? [])],
   };
 }
 

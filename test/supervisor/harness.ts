@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { Config, ModelConfig } from '../../src/config/types.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { createSupervisor, type SupervisorDeps } from '../../src/supervisor/create-supervisor.js';
-import type { Lease, Supervisor } from '../../src/supervisor/types.js';
+import type { Lease, ReloadableSupervisor } from '../../src/supervisor/types.js';
 import { makeConfig } from '../helpers/model-config.js';
 import { FakeClock } from './fake-clock.js';
 import { createFakeFactory, waitForState, type FakeProcess } from './fake-process.js';
@@ -16,13 +16,16 @@ export interface LogRecord {
 }
 
 export interface Harness {
-  readonly supervisor: Supervisor;
+  readonly supervisor: ReloadableSupervisor;
   readonly clock: FakeClock;
   readonly config: Config;
   /** "model:from>to" for every state change the supervisor re-emitted, in order. */
   readonly events: string[];
   readonly logs: LogRecord[];
+  /** The model's latest fake process (a reload may have replaced earlier ones). */
   fake(modelId: string): FakeProcess;
+  /** Every fake process made for the model, oldest first. */
+  fakes(modelId: string): FakeProcess[];
 }
 
 export interface HarnessOptions {
@@ -52,7 +55,7 @@ export function setup(models: ModelConfig[], options: HarnessOptions = {}): Harn
   });
   const events: string[] = [];
   supervisor.on('state', (change) => events.push(`${change.modelId}:${change.from}>${change.to}`));
-  return { supervisor, clock, config, events, logs, fake: factory.get };
+  return { supervisor, clock, config, events, logs, fake: factory.get, fakes: factory.all };
 }
 
 /** Lets every pending promise callback run (not a sleep: nothing here waits on time). */

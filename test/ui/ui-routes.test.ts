@@ -49,6 +49,9 @@ function readEvents(res: Response): { next: () => Promise<ModelEvent | null>; cl
   };
 }
 
+/** The app's own 'state' listeners: the pipeline's (idle sockets of a stopping model) and the activity/metrics one. */
+const APP_LISTENERS = 2;
+
 describe('UI page', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -101,11 +104,11 @@ describe('UI page', () => {
         { id: 'zeta', name: 'Zeta 7B', description: null, aliases: ['z'], peer: null, state: 'stopped', lastFailure: null },
       ],
     });
-    expect(h.stub.listenerCount('state')).toBe(2); // the app's own listener and this stream's
+    expect(h.stub.listenerCount('state')).toBe(APP_LISTENERS + 1); // the app's own listeners and this stream's
     h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'starting', reason: 'request', at: 1, pid: null });
     expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'starting', reason: 'request', lastFailure: null });
     await events.close();
-    await waitFor(() => h.stub.listenerCount('state') === 1, { what: 'the stream to stop listening after the client left' });
+    await waitFor(() => h.stub.listenerCount('state') === APP_LISTENERS, { what: 'the stream to stop listening after the client left' });
   });
 
   it('/ui/events ends when the supervisor shuts down, so the page reconnects to the next one', async () => {
@@ -114,7 +117,7 @@ describe('UI page', () => {
     h.stub.emit('state', { modelId: 'zeta', from: 'stopped', to: 'shutdown', reason: 'shutdown', at: 1, pid: null });
     expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'shutdown', reason: 'shutdown', lastFailure: null });
     expect(await events.next()).toBeNull();
-    expect(h.stub.listenerCount('state')).toBe(1);
+    expect(h.stub.listenerCount('state')).toBe(APP_LISTENERS);
   });
 
   it('/ui/events sends no state of a model left out of its snapshot, not even at shutdown', async () => {
@@ -126,7 +129,7 @@ describe('UI page', () => {
     expect(await events.next()).toEqual({ type: 'state', model: 'zeta', from: 'stopped', to: 'starting', reason: 'request', lastFailure: null });
     h.stub.emit('state', { modelId: 'secret-model', from: 'starting', to: 'shutdown', reason: 'shutdown', at: 3, pid: null });
     expect(await events.next()).toBeNull(); // ended, so the page reconnects, without the hidden id
-    expect(h.stub.listenerCount('state')).toBe(1);
+    expect(h.stub.listenerCount('state')).toBe(APP_LISTENERS);
   });
 });
 
@@ -143,10 +146,10 @@ describe('UI with peers only', () => {
       type: 'snapshot',
       models: [{ id: 'remote/big', name: null, description: null, aliases: [], peer: 'remote', state: null, lastFailure: null }],
     });
-    expect(h.stub.listenerCount('state')).toBe(2);
+    expect(h.stub.listenerCount('state')).toBe(APP_LISTENERS + 1);
     h.hub.end();
     expect(await events.next()).toBeNull();
-    expect(h.stub.listenerCount('state')).toBe(1);
+    expect(h.stub.listenerCount('state')).toBe(APP_LISTENERS);
   });
 });
 

@@ -1,0 +1,32 @@
+// What a config reload compares per model, as strings equal exactly when the definitions are.
+//
+// The restart key is a model's EFFECTIVE definition: what its running upstream was started
+// from, and what decides which other models it may run beside. A reload that leaves it equal
+// keeps the process (same pid), its requests in flight and its TTL clock; any difference drains
+// and stops it, and the next request starts the new definition. It covers:
+//   - cmd (argv after macros and ${env.X}), cmdStop, proxy, checkEndpoint and env;
+//   - the id of its group and that group's swap, exclusive and persistent flags. Two models
+//     both kept therefore stand in the same eviction relation before and after the reload, so
+//     the set of kept running models obeys the new swap rules as it obeyed the old ones.
+//     A group's member list is not part of it: a member that joins or leaves is itself changed
+//     (and stopped), which is what keeps the others' relation intact.
+// Everything else applies in place: ttl, unloadTimeout (the drain deadline), concurrencyLimit,
+// aliases, name, description, metadata, unlisted, useModelName, sendLoadingState, filters.
+//
+// The process key adds what a process object is built with but a running upstream does not
+// depend on (healthCheckTimeout, the SIGKILL grace of unloadTimeout, startPort): a kept model
+// whose process key changed gets a fresh process object the next time it starts.
+import type { GroupConfig, ModelConfig } from './types.js';
+
+function getLaunchSpec(model: ModelConfig): unknown[] {
+  const env = Object.entries(model.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [model.cmd, model.cmdStop, model.proxy, model.checkEndpoint, env];
+}
+
+export function getRestartKey(model: ModelConfig, group: GroupConfig): string {
+  return JSON.stringify([getLaunchSpec(model), group.id, group.swap, group.exclusive, group.persistent]);
+}
+
+export function getProcessKey(model: ModelConfig, startPort: number): string {
+  return JSON.stringify([getLaunchSpec(model), model.healthCheckTimeoutMs, model.unloadTimeoutMs, startPort]);
+}
