@@ -19,8 +19,9 @@ import * as concurrency from './concurrency.mjs';
 import * as memory from './memory.mjs';
 import * as governance from './governance.mjs';
 import * as audit from './audit.mjs';
+import * as observe from './observe.mjs';
 
-const BENCHMARKS = [proxy, streaming, swap, concurrency, memory, governance, audit];
+const BENCHMARKS = [proxy, streaming, swap, concurrency, memory, governance, audit, observe];
 // Above this share of CPU used by others (measured while we run nothing), figures are suspect.
 const BUSY_WARNING_PERCENT = 15;
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));

@@ -7,6 +7,7 @@ import { parseCommand, USAGE } from './cli/parse-args.js';
 import { resolveConfigSource } from './cli/resolve-config.js';
 import { runServe } from './cli/run-serve.js';
 import { runAuditVerify } from './cli/run-audit-verify.js';
+import { flushLogs } from './shared/logger.js';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -42,20 +43,22 @@ async function serve(command: Extract<ReturnType<typeof parseCommand>, { kind: '
     stdoutIsTty: process.stdout.isTTY === true,
     version: readVersion(),
   });
+  // The last lines ("shutdown: closed") may still wait for an asynchronous stdout write.
+  const exitAfterLogs = (code: number): void => void flushLogs(handle.logger).finally(() => process.exit(code));
   let stopping: Promise<void> | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping !== null) {
       handle.logger.warn({ signal }, 'second signal: killing upstreams now');
-      void handle.shutdown({ graceMs: 0, force: true }).finally(() => process.exit(0));
+      void handle.shutdown({ graceMs: 0, force: true }).finally(() => exitAfterLogs(0));
       return;
     }
     handle.logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down');
     stopping = handle.shutdown({ graceMs: SHUTDOWN_GRACE_MS });
     void stopping.then(
-      () => process.exit(0),
+      () => exitAfterLogs(0),
       (error: unknown) => {
         handle.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitAfterLogs(1);
       },
     );
   };

@@ -79,7 +79,8 @@ export class Observability {
   attach(generation: ObservedGeneration): Attachment {
     const { config, supervisor } = generation;
     this.current = generation;
-    this.activity.resize(config.metricsMaxInMemory);
+    // 0 turns the activity store off (the app registers no hook); it keeps its last rows.
+    if (config.metricsMaxInMemory > 0) this.activity.resize(config.metricsMaxInMemory);
     this.upstream.reset();
     this.metrics.bind({ statuses: () => supervisor.statuses(), inflightByModel: () => this.inflight.countByModel() });
     const onState = (change: StateChange): void => {

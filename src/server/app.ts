@@ -79,12 +79,16 @@ export function createApp(deps: AppDeps): SwapgateApp {
   const observed = observe.attach({ config, supervisor });
   const audit = governance.audit;
   if (audit !== null) observe.metrics.countAuditRecords(() => audit.log.written);
+  // metricsMaxInMemory 0: no activity rows and no per-request metrics (model states still count).
+  const recording = config.metricsMaxInMemory > 0 ? [observed.hook] : [];
+  // Usage first: it reads the upstream's own answer, before a policy or the cache changes it.
+  // Only the audit record and the activity store need it.
+  const metering = recording.length > 0 || audit !== null ? [createUsageHook(now)] : [];
   const pipeline = new Pipeline({
     config,
     supervisor,
     logger,
-    // Usage first: it reads the upstream's own answer, before a policy or the cache changes it.
-    hooks: [createUsageHook(now), ...governance.hooks, observed.hook, ...(deps.hooks ?? []), createRequestLogHook(logger)],
+    hooks: [...metering, ...governance.hooks, ...recording, ...(deps.hooks ?? []), createRequestLogHook(logger)],
     now,
     upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 0,
     loadingDotIntervalMs: deps.loadingDotIntervalMs ?? 1000,

@@ -36,13 +36,20 @@ const REDACTED_PATHS = [
   'config.apiKey',
 ];
 
+/** Asynchronous stdout writers, ended (their queued lines written) by flushLogs before exit. */
+type AsyncOutput = ReturnType<typeof pino.destination>;
+const asyncOutputs = new WeakMap<Logger, AsyncOutput>();
+const FLUSH_LIMIT_MS = 2000;
+
 export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
-  if (options.toStdout) streams.push({ stream: createStdout(options) });
+  const async = options.toStdout && options.format !== 'pretty' ? pino.destination({ fd: 1, sync: false }) : null;
+  if (async !== null) streams.push({ stream: async });
+  else if (options.toStdout) streams.push({ stream: createPrettyStdout(options) });
   if (options.destination) streams.push({ stream: options.destination });
   const hub = options.hub;
   if (hub) streams.push({ stream: { write: (chunk: string) => hub.proxy(chunk.trimEnd()) } });
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: undefined,
@@ -52,10 +59,28 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     pino.multistream(streams.map((s) => ({ ...s, level: 'debug' as const }))),
   );
+  if (async !== null) asyncOutputs.set(logger, async);
+  return logger;
 }
 
-function createStdout(options: LoggerOptions): DestinationStream {
-  if (options.format !== 'pretty') return pino.destination({ fd: 1, sync: false });
+/**
+ * Resolves once every line logged so far reached stdout (at most ~2 s): call it last, right
+ * before process.exit, which would drop lines still queued for an asynchronous write.
+ */
+export function flushLogs(logger: Logger): Promise<void> {
+  const out = asyncOutputs.get(logger);
+  if (out === undefined || (out as { destroyed?: boolean }).destroyed === true) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, FLUSH_LIMIT_MS);
+    out.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    out.end();
+  });
+}
+
+function createPrettyStdout(options: LoggerOptions): DestinationStream {
   // Synchronous, so the lines keep their order with the upstream lines written beside them.
   const stdout = pino.destination({ fd: 1, sync: true });
   const format = createPrettyFormatter({ colorize: options.colorize ?? false, timeFormat: options.timeFormat ?? 'default' });

@@ -109,4 +109,20 @@ describe('activity rows', () => {
       await small.close();
     }
   });
+
+  it('metricsMaxInMemory 0: no rows and no per-request metrics, while model states still count', async () => {
+    const off = await startObserved({ models: [makeModel('m')], config: { metricsMaxInMemory: 0 } });
+    try {
+      const res = await off.chat({ model: 'm', messages: [] }, 'off-1');
+      expect(res.status).toBe(200);
+      await res.text();
+      const rows = (await (await off.request('/api/metrics/activity')).json()) as { total: number };
+      expect(rows.total).toBe(0);
+      const metrics = await (await off.request('/metrics')).text();
+      expect(metrics).not.toMatch(/^swapgate_requests_total\{/m);
+      expect(metrics).toMatch(/^swapgate_model_state\{model="m",state="ready"\} 1$/m);
+    } finally {
+      await off.close();
+    }
+  });
 });
