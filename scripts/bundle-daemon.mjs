@@ -5,6 +5,7 @@
 // sources stay small files. Type checking is tsc's job (`npm run build` runs it first); for stack
 // traces with TypeScript positions run `node --enable-source-maps dist/main.js`.
 // Usage: node scripts/bundle-daemon.mjs
+import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
@@ -14,12 +15,25 @@ const OUT_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 // Build-time-only packages: ajv runs in scripts/generate-config-validator.mjs, never in the daemon.
 const BUILD_ONLY_PACKAGES = ['ajv'];
 
+// GET /api/version and --version name the commit and date the bundle was built from
+// (src/cli/build-info.ts). SOURCE_DATE_EPOCH, when set, makes the date reproducible.
+function getCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
+  } catch {
+    return 'unknown'; // not a git checkout (a tarball): the version still says which release
+  }
+}
+const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+const BUILD_DATE = (Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 rmSync(OUT_DIR, { recursive: true, force: true });
 const { output } = await build({
   cwd: ROOT,
   input: { main: 'src/main.ts' },
   platform: 'node',
   tsconfig: 'tsconfig.build.json',
+  transform: { define: { __SWAPGATE_COMMIT__: JSON.stringify(getCommit()), __SWAPGATE_BUILD_DATE__: JSON.stringify(BUILD_DATE) } },
   // In a bundle a warning (unresolved import, missing export, direct eval) is a run-time bug.
   onLog(level, log, handler) {
     if (level === 'warn') throw new Error(`rolldown: ${log.message}`);

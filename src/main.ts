@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { formatConfigIssue } from './config/config-issue.js';
 import { isConfigError } from './config/config-error.js';
+import { formatVersion, getBuildInfo } from './cli/build-info.js';
 import { parseCommand, USAGE } from './cli/parse-args.js';
-import { resolveConfigSource } from './cli/resolve-config.js';
 import { runServe } from './cli/run-serve.js';
 import { runAuditVerify } from './cli/run-audit-verify.js';
+import { runValidate } from './cli/run-validate.js';
 import { flushLogs } from './shared/logger.js';
 
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -14,23 +15,6 @@ const SHUTDOWN_GRACE_MS = 30_000;
 function readVersion(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
-}
-
-async function validate(configPath: string | null): Promise<number> {
-  const source = resolveConfigSource(configPath, process.cwd(), process.env, process.execPath);
-  const result = await source.load();
-  for (const warning of result.warnings) process.stderr.write(`warning: ${formatConfigIssue(warning)}\n`);
-  const name = source.path ?? 'embedded demo config';
-  if (!result.ok) {
-    for (const error of result.errors) process.stderr.write(`${formatConfigIssue(error)}\n`);
-    process.stderr.write(`${name}: ${result.errors.length} error(s)\n`);
-    return 1;
-  }
-  const { models, groups, peers, policies } = result.config;
-  process.stdout.write(
-    `${name}: valid — ${models.length} model(s), ${groups.length} group(s), ${peers.length} peer(s), ${policies.length} polic(ies)\n`,
-  );
-  return 0;
 }
 
 async function serve(command: Extract<ReturnType<typeof parseCommand>, { kind: 'serve' }>): Promise<void> {
@@ -42,6 +26,7 @@ async function serve(command: Extract<ReturnType<typeof parseCommand>, { kind: '
     writeStdout: (text) => process.stdout.write(text),
     stdoutIsTty: process.stdout.isTTY === true,
     version: readVersion(),
+    build: getBuildInfo(readVersion()),
   });
   // The last lines ("shutdown: closed") may still wait for an asynchronous stdout write.
   const exitAfterLogs = (code: number): void => void flushLogs(handle.logger).finally(() => process.exit(code));
@@ -79,14 +64,20 @@ async function main(): Promise<void> {
       process.stdout.write(USAGE);
       return;
     case 'version':
-      process.stdout.write(`swapgate ${readVersion()}\n`);
+      process.stdout.write(`${formatVersion(getBuildInfo(readVersion()))}\n`);
       return;
     case 'error':
       process.stderr.write(`swapgate: ${command.message}\n\n${USAGE}`);
       process.exitCode = 2;
       return;
     case 'validate':
-      process.exitCode = await validate(command.configPath);
+      process.exitCode = await runValidate(command, {
+        env: process.env,
+        cwd: process.cwd(),
+        nodePath: process.execPath,
+        writeStdout: (text) => process.stdout.write(text),
+        writeStderr: (text) => process.stderr.write(text),
+      });
       return;
     case 'audit-verify':
       process.exitCode = await runAuditVerify(command, {

@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import { openGovernance, type Governance } from '../governance/create-governance.js';
 import type { Observability } from '../observe/create-observability.js';
 import { createApp, type SwapgateApp } from '../server/app.js';
+import type { BuildInfo } from '../server/routes/version-routes.js';
 import type { FetchApp } from '../server/start-server.js';
 import { createDeferred } from '../shared/deferred.js';
 import type { LogHub } from '../shared/log-hub.js';
@@ -31,13 +32,15 @@ export interface GenerationDeps {
   readonly supervisor: Supervisor;
   /** Outlives every generation: activity, events and metrics keep counting across reloads. */
   readonly observe: Observability;
+  /** For GET /api/version. */
+  readonly build?: BuildInfo;
 }
 
 /** Opens the audit log first (a reload naming the same file takes over the previous one's). */
 export async function buildGeneration(config: Config, deps: GenerationDeps, previous: Generation | null = null): Promise<Generation> {
-  const { logger, hub, supervisor, observe } = deps;
+  const { logger, hub, supervisor, observe, build } = deps;
   const governance = await openGovernance(config, { logger, previous: previous?.governance ?? null });
-  const app = createApp({ config, supervisor, logger, hub, governance, observe });
+  const app = createApp({ config, supervisor, logger, hub, governance, observe, ...(build === undefined ? {} : { build }) });
 
   let open = 0;
   const idle = createDeferred<void>();

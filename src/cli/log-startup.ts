@@ -12,14 +12,14 @@ export interface ServeUrls {
   readonly loopback: boolean;
 }
 
-export function getServeUrls(host: string, port: number): ServeUrls {
+export function getServeUrls(host: string, port: number, scheme: 'http' | 'https' = 'http'): ServeUrls {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const shown = bare === '0.0.0.0' || bare === '' ? '127.0.0.1' : bare === '::' ? '::1' : bare;
-  const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  const base = `${scheme}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
   return { api: `${base}/v1`, ui: `${base}/ui/`, loopback: isLoopback(bare) };
 }
 
-/** configPath null: the built-in demo. */
+/** configPath null: the built-in demo; else the file, the config dir, or both ("file + dir"). */
 export function logStartup(logger: Logger, version: string, configPath: string | null, models: number): void {
   const config = configPath ?? 'built-in demo (no --config and no ./config.yaml)';
   logger.info(
@@ -28,9 +28,9 @@ export function logStartup(logger: Logger, version: string, configPath: string |
   );
 }
 
-export function logListening(logger: Logger, host: string, port: number, apiKeys: number): void {
+export function logListening(logger: Logger, host: string, port: number, apiKeys: number, scheme: 'http' | 'https' = 'http'): void {
   const listen = `${host}:${port}`;
-  const urls = getServeUrls(host, port);
+  const urls = getServeUrls(host, port, scheme);
   logger.info({ event: 'daemon.listening', listen, api: urls.api, ui: urls.ui }, `API ${urls.api}  UI ${urls.ui}`);
   if (urls.loopback) return;
   const open = apiKeys === 0 ? ', and no apiKeys are set: anyone who can connect can use it' : '';

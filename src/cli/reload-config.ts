@@ -1,7 +1,7 @@
-// One config reload: read and validate the file, build the next generation (keys, policies,
-// routes), reconfigure the one supervisor (unchanged models keep running), serve new requests
-// with the new generation and retire the old one. An invalid config is logged with every
-// file:line:col error and changes nothing.
+// One config reload: read and validate the file (and the config dir's files, listed afresh),
+// build the next generation (keys, policies, routes), reconfigure the one supervisor (unchanged
+// models keep running), serve new requests with the new generation and retire the old one. An
+// invalid config is logged with every file:line:col error and changes nothing.
 import { formatConfigIssue } from '../config/config-issue.js';
 import type { LoadResult } from '../config/load-config-text.js';
 import { isSwapgateError } from '../shared/errors.js';
@@ -33,7 +33,7 @@ async function load(source: ConfigSource, logger: Logger): Promise<LoadResult | 
   try {
     return await source.load();
   } catch (error) {
-    logger.error({ err: error, config: source.path }, 'config reload failed: cannot read the config; keeping the running config');
+    logger.error({ err: error, config: source.label }, 'config reload failed: cannot read the config; keeping the running config');
     return null;
   }
 }
@@ -41,7 +41,7 @@ async function load(source: ConfigSource, logger: Logger): Promise<LoadResult | 
 /** Never rejects: every failure is logged and leaves the running config serving. */
 export async function reloadConfig(deps: ReloadDeps, trigger: string): Promise<void> {
   const { source, logger, supervisor } = deps;
-  const config = source.path ?? 'embedded demo';
+  const config = source.label;
   const result = await load(source, logger);
   if (result === null || deps.isClosing()) return;
   for (const warning of result.warnings) logger.warn(formatConfigIssue(warning));
@@ -73,6 +73,6 @@ export async function reloadConfig(deps: ReloadDeps, trigger: string): Promise<v
     logger.error({ err: error, trigger, config }, 'config reload: reconfiguring the models failed');
     return;
   }
-  next.governance.recordAdmin('config_reload', source.path);
+  next.governance.recordAdmin('config_reload', source.path === null && source.dir === null ? null : source.label);
   logger.info({ event: 'config.reloaded', trigger, config, ...summary }, describeReload(summary));
 }

@@ -1,5 +1,5 @@
-// `swapgate audit verify [--path FILE] [--config FILE] [--expect-head HASH]`: recompute the audit
-// hash chain and print the record count and the final hash. Exit code 0 when intact (a torn
+// `swapgate audit verify [--path FILE] [--config FILE] [--config-dir DIR] [--expect-head HASH]`:
+// recompute the audit hash chain and print the record count and the final hash. Exit code 0 when intact (a torn
 // tail is reported, not a failure: it is no record), 1 at the first broken record, when
 // --expect-head differs from the final hash, or when no path is known.
 import { resolve } from 'node:path';
@@ -16,6 +16,7 @@ export interface AuditVerifyIo {
 export interface AuditVerifyCommand {
   readonly path: string | null;
   readonly configPath: string | null;
+  readonly configDir?: string | null;
   /** Lower-case hex; null: no expectation. */
   readonly expectHead?: string | null;
 }
@@ -34,7 +35,8 @@ function checkExpectedHead(result: Extract<AuditVerifyResult, { ok: true }>, exp
 export async function runAuditVerify(command: AuditVerifyCommand, io: AuditVerifyIo): Promise<number> {
   let path = command.path === null ? null : resolve(io.cwd, command.path);
   if (path === null) {
-    const loaded = await resolveConfigSource(command.configPath, io.cwd, io.env, io.nodePath).load();
+    const choice = { configPath: command.configPath, configDir: command.configDir ?? null };
+    const loaded = await resolveConfigSource(choice, io.cwd, io.env, io.nodePath).load();
     if (loaded.ok && loaded.config.audit !== null) path = loaded.config.audit.path;
   }
   if (path === null) {

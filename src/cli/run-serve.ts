@@ -10,6 +10,7 @@ import { describeEphemeralOverlap, readEphemeralPortRange } from '../process/eph
 import { createModelProcess } from '../process/model-process.js';
 import { OrphanRegistry } from '../process/orphan-registry.js';
 import { getStateDirCandidates, prepareStateDir } from '../process/resolve-state-dir.js';
+import type { BuildInfo } from '../server/routes/version-routes.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
 import { createObservability } from '../observe/create-observability.js';
 import { LogHub } from '../shared/log-hub.js';
@@ -18,10 +19,11 @@ import { createSupervisor } from '../supervisor/create-supervisor.js';
 import { buildGeneration, type Generation } from './build-generation.js';
 import { logListening, logStartup } from './log-startup.js';
 import type { ServeCommand } from './parse-args.js';
+import { readTlsFiles } from './read-tls-files.js';
 import { reloadConfig } from './reload-config.js';
 import { ReloadQueue } from './reload-queue.js';
 import { resolveConfigSource, type ConfigSource } from './resolve-config.js';
-import { watchConfigFile, type ConfigWatcher } from './watch-config-file.js';
+import { watchConfig, type ConfigWatcher } from './watch-config-file.js';
 
 export interface ServeIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -34,6 +36,8 @@ export interface ServeIo {
   readonly stdoutIsTty: boolean;
   /** Named in the first log line. */
   readonly version: string;
+  /** Answered by GET /api/version (version, commit, build date). */
+  readonly build?: BuildInfo;
 }
 
 export interface ServeHandle {
@@ -59,8 +63,9 @@ async function loadOrThrow(source: ConfigSource): Promise<{ config: Config; warn
 }
 
 export async function runServe(command: ServeCommand, io: ServeIo): Promise<ServeHandle> {
-  const source = resolveConfigSource(command.configPath, io.cwd, io.env, io.nodePath);
+  const source = resolveConfigSource(command, io.cwd, io.env, io.nodePath);
   const { config, warnings } = await loadOrThrow(source);
+  const tls = command.tls === null ? null : await readTlsFiles(command.tls, io.cwd);
 
   const hub = new LogHub();
   const toStdout = config.logToStdout;
@@ -78,7 +83,7 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
   if (toStdout === 'upstream' || toStdout === 'both') {
     hub.subscribe('upstream', (line) => io.writeStdout(`${line}\n`));
   }
-  logStartup(logger, io.version, source.path, config.models.length);
+  logStartup(logger, io.version, source.path === null && source.dir === null ? null : source.label, config.models.length);
   for (const warning of warnings) logger.warn(warning);
   const portWarning = describeEphemeralOverlap(config.startPort, readEphemeralPortRange());
   if (portWarning !== null) logger.warn(portWarning);
@@ -97,13 +102,14 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
   });
   // One activity store, event bus and metric registry for the daemon's life, across reloads.
   const observe = createObservability({ hub, logger });
-  const deps = { logger, hub, supervisor, observe };
+  const deps = { logger, hub, supervisor, observe, ...(io.build === undefined ? {} : { build: io.build }) };
   let current: Generation = await buildGeneration(config, deps);
   /** The current generation and retired ones still finishing requests. */
   const generations = new Set<Generation>([current]);
 
-  const server: RunningServer = await startServer(current.served, { host: command.host, port: command.port });
-  logListening(logger, command.host, server.port, config.apiKeys.length);
+  const listen = { host: command.host, port: command.port, ...(tls === null ? {} : { tls }) };
+  const server: RunningServer = await startServer(current.served, listen);
+  logListening(logger, command.host, server.port, config.apiKeys.length, tls === null ? 'http' : 'https');
   await supervisor.start();
 
   let closing = false;
@@ -126,8 +132,8 @@ export async function runServe(command: ServeCommand, io: ServeIo): Promise<Serv
     ),
   );
   let watcher: ConfigWatcher | null = null;
-  if (command.watchConfig && source.path !== null) {
-    watcher = await watchConfigFile(source.path, {
+  if (command.watchConfig && (source.path !== null || source.dir !== null)) {
+    watcher = await watchConfig({ file: source.path, dir: source.dir }, {
       logger,
       debounceMs: WATCH_DEBOUNCE_MS,
       maxWaitMs: WATCH_MAX_WAIT_MS,

@@ -25,11 +25,11 @@ function walk(data: unknown, schema: JsonSchema, root: JsonSchema, path: KeyPath
     const child = known ?? extra;
     if (properties !== undefined && known === undefined && extra === undefined) {
       const hint = didYouMean(key, Object.keys(properties)) || nestedHint(key, properties, root);
-      issues.warn([...path, key], `unknown key "${key}"${hint}; ignored`, 'key');
+      issues.warn([...path, key], `unknown key "${key}"${hint}; ignored`, 'key', 'unknown_key');
       continue;
     }
     if (known !== undefined && resolveSchema(root, known).deprecated === true) {
-      issues.warn([...path, key], `"${key}" is a llama-swap setting that swapgate ignores`, 'key');
+      issues.warn([...path, key], `"${key}" is a llama-swap setting that swapgate ignores`, 'key', 'ignored_key');
       continue;
     }
     if (properties !== undefined && known !== undefined && data[key] === null) {

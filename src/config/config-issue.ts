@@ -9,7 +9,12 @@ export interface ConfigIssue {
   /** Dotted key path, e.g. "models.llama.ttl" or "apiKeys[1].key"; "" for the whole file. */
   readonly path: string;
   readonly message: string;
+  /** Set on the warnings `swapgate validate --strict` fails on. */
+  readonly code?: IssueCode;
 }
+
+/** unknown_key: no such setting; ignored_key: a llama-swap setting swapgate accepts and ignores. */
+export type IssueCode = 'unknown_key' | 'ignored_key';
 
 export type KeyPath = readonly (string | number)[];
 

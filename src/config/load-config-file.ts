@@ -1,8 +1,10 @@
-// Reads a config file and loads it; loadConfigOrThrow for callers that stop on a bad config.
+// Reads a config file (or several, merged: a config dir) and loads it; loadConfigOrThrow for
+// callers that stop on a bad config.
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './config-error.js';
 import type { ConfigIssue } from './config-issue.js';
 import { loadConfigText, type LoadOptions, type LoadResult } from './load-config-text.js';
+import { loadConfigTexts, type ConfigText, type LoadTextsOptions } from './load-config-texts.js';
 import type { EnvSource } from './substitute-env.js';
 import type { Config } from './types.js';
 
@@ -12,14 +14,25 @@ export interface LoadedConfig {
 }
 
 export async function loadConfigFile(path: string, env: EnvSource, options: LoadOptions = {}): Promise<LoadResult> {
-  let text: string;
+  const read = await readConfigText(path);
+  return 'issue' in read ? { ok: false, errors: [read.issue], warnings: [] } : loadConfigText(read.text, path, env, options);
+}
+
+/** paths in load order (at least one): later files merge into earlier ones. Every unreadable file is named. */
+export async function loadConfigFiles(paths: readonly string[], env: EnvSource, options: LoadTextsOptions = {}): Promise<LoadResult> {
+  const read = await Promise.all(paths.map(readConfigText));
+  const errors = read.flatMap((r) => ('issue' in r ? [r.issue] : []));
+  if (errors.length > 0) return { ok: false, errors, warnings: [] };
+  return loadConfigTexts(read.filter((r): r is ConfigText => !('issue' in r)), env, options);
+}
+
+async function readConfigText(path: string): Promise<ConfigText | { issue: ConfigIssue }> {
   try {
-    text = await readFile(path, 'utf8');
+    return { file: path, text: await readFile(path, 'utf8') };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, errors: [{ file: path, line: 0, column: 0, path: '', message: `cannot read the config file: ${reason}` }], warnings: [] };
+    return { issue: { file: path, line: 0, column: 0, path: '', message: `cannot read the config file: ${reason}` } };
   }
-  return loadConfigText(text, path, env, options);
 }
 
 /** Throws ConfigError (code config_invalid) listing every problem. */

@@ -4,7 +4,7 @@ import { checkKeys } from './check-keys.js';
 import { sortIssues, type ConfigIssue } from './config-issue.js';
 import type { IssueCollector } from './issue-collector.js';
 import { loadConfigSchema } from './load-schema.js';
-import { normalizeConfig } from './normalize-config.js';
+import { normalizeConfig, type NormalizeOptions } from './normalize-config.js';
 import { parseYaml, toPlainData } from './parse-yaml.js';
 import type { RawConfig } from './raw-config.js';
 import { substituteEnvRefs, type EnvSource } from './substitute-env.js';
@@ -31,23 +31,22 @@ export function loadConfigText(text: string, sourceName: string, env: EnvSource,
   const plain = toPlainData(parsed);
   if (plain === null) return fail(issues);
 
-  const schema = loadConfigSchema();
-  checkKeys(plain, schema, issues);
-  const valid = validateAgainstSchema(plain, issues) as RawConfig;
-
   const isPseudoName = sourceName.startsWith('<');
   const sourcePath = isPseudoName ? sourceName : resolve(sourceName);
-  const config = normalizeConfig(
-    valid,
-    {
-      sourcePath,
-      configDir: options.baseDir ?? (isPseudoName ? resolve('.') : dirname(sourcePath)),
-      loadedAtSec: options.loadedAtSec ?? Math.floor(Date.now() / 1000),
-    },
-    issues,
-  );
+  const config = checkAndNormalize(plain, issues, {
+    sourcePath,
+    configDir: options.baseDir ?? (isPseudoName ? resolve('.') : dirname(sourcePath)),
+    loadedAtSec: options.loadedAtSec ?? Math.floor(Date.now() / 1000),
+  });
   if (issues.hasErrors) return fail(issues);
   return { ok: true, config, warnings: sortIssues(issues.warnings) };
+}
+
+/** Plain YAML data → Config: unknown keys, the schema, then macros and semantics (also for a merged config dir). */
+export function checkAndNormalize(plain: unknown, issues: IssueCollector, options: NormalizeOptions): Config {
+  checkKeys(plain, loadConfigSchema(), issues);
+  const valid = validateAgainstSchema(plain, issues) as RawConfig;
+  return normalizeConfig(valid, options, issues);
 }
 
 function fail(issues: IssueCollector): LoadResult {

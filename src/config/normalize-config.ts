@@ -6,10 +6,10 @@ import type { IssueCollector } from './issue-collector.js';
 import { checkMacroRefs, mergeMacros, readMacros } from './macro-list.js';
 import { normalizeApiKeys } from './normalize-api-keys.js';
 import { normalizeAudit, normalizeCache, normalizeRateLimits } from './normalize-governance.js';
-import { normalizeGroups } from './normalize-groups.js';
 import { normalizeModel, type ModelDefaults } from './normalize-model.js';
 import { normalizePeers } from './normalize-peers.js';
 import { normalizePolicies } from './normalize-policies.js';
+import { normalizeRouting } from './normalize-routing.js';
 import type { RawConfig } from './raw-config.js';
 import { readHealthTimeoutMs } from './read-fields.js';
 import { resolvePreload, warnUnknownModelRefs } from './resolve-model-refs.js';
@@ -44,8 +44,9 @@ export function normalizeConfig(raw: RawConfig, options: NormalizeOptions, issue
   const modelIds = issues.source.orderKeys(['models'], Object.keys(raw.models ?? {}));
   const normalized = modelIds.map((id) => normalizeModel(id, raw.models?.[id] ?? {}, globalMacros, defaults, IMPLICIT_GROUP_ID, issues));
   const aliasOwner = checkAliases(normalized.flatMap((n) => n.aliasOrigins), new Set(modelIds), issues);
-  const { groups, groupOf } = normalizeGroups(raw.groups, modelIds, aliasOwner, issues);
-  const models = normalized.map(({ model }) => ({ ...model, groupId: groupOf.get(model.id) ?? IMPLICIT_GROUP_ID }));
+  const { routing, groups, groupOf } = normalizeRouting(raw, modelIds, aliasOwner, issues);
+  const groupIdOf = (id: string): string | null => (routing.router.use === 'matrix' ? null : (groupOf.get(id) ?? IMPLICIT_GROUP_ID));
+  const models = normalized.map(({ model }) => ({ ...model, groupId: groupIdOf(model.id) }));
   const preload = resolvePreload(raw.hooks?.on_startup?.preload ?? [], modelIds, aliasOwner, issues);
   const peers = normalizePeers(raw.peers, globalMacros, issues);
   const apiKeys = normalizeApiKeys(raw.apiKeys, globalMacros, issues);
@@ -72,6 +73,7 @@ export function normalizeConfig(raw: RawConfig, options: NormalizeOptions, issue
     includeAliasesInList: raw.includeAliasesInList ?? false,
     models,
     groups,
+    routing,
     peers,
     preload,
     apiKeys,

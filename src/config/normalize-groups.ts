@@ -1,4 +1,5 @@
 // groups → GroupConfig list; models in no group form the implicit group (llama-swap's "(default)").
+import type { KeyPath } from './config-issue.js';
 import { didYouMean } from './did-you-mean.js';
 import type { IssueCollector } from './issue-collector.js';
 import type { RawGroup } from './raw-config.js';
@@ -15,18 +16,20 @@ export function normalizeGroups(
   modelIds: readonly string[],
   aliasOwner: ReadonlyMap<string, string>,
   issues: IssueCollector,
+  /** Where the groups are: top-level "groups" or routing.router.settings.groups. */
+  at: KeyPath = ['groups'],
 ): NormalizedGroups {
   const groups: GroupConfig[] = [];
   const groupOf = new Map<string, string>();
-  for (const id of issues.source.orderKeys(['groups'], Object.keys(raw ?? {}))) {
+  for (const id of issues.source.orderKeys(at, Object.keys(raw ?? {}))) {
     const group = raw?.[id] ?? {};
     if (id === IMPLICIT_GROUP_ID) {
-      issues.error(['groups', id], `group id "${id}" is reserved for models in no group`, 'key');
+      issues.error([...at, id], `group id "${id}" is reserved for models in no group`, 'key');
       continue;
     }
     const members: string[] = [];
     (group.members ?? []).forEach((member, i) => {
-      const path = ['groups', id, 'members', i];
+      const path = [...at, id, 'members', i];
       const owner = aliasOwner.get(member);
       const previous = groupOf.get(member);
       if (!modelIds.includes(member)) {

@@ -41,6 +41,23 @@ export interface RawGroup {
   readonly members?: readonly string[];
 }
 
+export interface RawMatrix {
+  readonly vars?: Record<string, string>;
+  readonly evict_costs?: Record<string, number>;
+  readonly sets?: Record<string, string>;
+}
+
+export interface RawRouting {
+  readonly router?: {
+    readonly use?: 'group' | 'matrix';
+    readonly settings?: { readonly groups?: Record<string, RawGroup>; readonly matrix?: RawMatrix };
+  };
+  readonly scheduler?: {
+    readonly use?: 'fifo';
+    readonly settings?: { readonly fifo?: { readonly priority?: Record<string, number> } };
+  };
+}
+
 export interface RawPeer {
   readonly proxy?: string;
   readonly models?: readonly string[];
@@ -100,6 +117,8 @@ export interface RawConfig {
   readonly apiKeys?: readonly RawApiKey[];
   readonly models?: Record<string, RawModel>;
   readonly groups?: Record<string, RawGroup>;
+  readonly matrix?: RawMatrix;
+  readonly routing?: RawRouting;
   readonly hooks?: { readonly on_startup?: { readonly preload?: readonly string[] } };
   readonly peers?: Record<string, RawPeer>;
   readonly corsOrigins?: readonly string[];

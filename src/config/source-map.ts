@@ -5,6 +5,8 @@ import type { KeyPath } from './config-issue.js';
 export interface Position {
   readonly line: number;
   readonly column: number;
+  /** The file, when the positions span several (a config dir: MergedSourceMap). */
+  readonly file?: string;
 }
 
 /** auto: a scalar's value, else the key naming it. token: that text inside the scalar. */
@@ -16,9 +18,18 @@ interface Found {
   readonly complete: boolean;
 }
 
-export class SourceMap {
+/** Where issues are placed: one file's SourceMap, or several files merged (merged-source-map.ts). */
+export interface SourcePositions {
+  positionOf(path: KeyPath, anchor?: Anchor): Position;
+  positionAtOffset(offset: number): Position;
+  offsetOf(path: KeyPath, anchor?: Anchor): number | undefined;
+  orderKeys(path: KeyPath, keys: readonly string[]): string[];
+  findToken(node: unknown, token: string): number | undefined;
+}
+
+export class SourceMap implements SourcePositions {
   constructor(
-    private readonly doc: Document | null,
+    readonly doc: Document | null,
     private readonly lineCounter: LineCounter,
     private readonly text: string,
   ) {}

@@ -2,8 +2,9 @@
 // loader from YAML (validated against config-schema.json); nothing in it is optional.
 // Durations are milliseconds here even where YAML speaks seconds.
 import type { LogTimeFormat } from '../shared/log-time-format.js';
+import type { MatrixConfig } from './matrix/matrix-types.js';
 
-export type { LogTimeFormat };
+export type { LogTimeFormat, MatrixConfig };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogToStdout = 'proxy' | 'upstream' | 'both' | 'none';
@@ -54,8 +55,8 @@ export interface ModelConfig {
   /** Resolved against the global flag. */
   readonly sendLoadingState: boolean;
   readonly filters: Filters;
-  /** The id of the group this model belongs to (the implicit one when in none). */
-  readonly groupId: string;
+  /** The id of the group this model belongs to (the implicit one when in none); null under the matrix router. */
+  readonly groupId: string | null;
 }
 
 export const IMPLICIT_GROUP_ID = '(default)';
@@ -71,6 +72,15 @@ export interface GroupConfig {
   readonly members: readonly string[];
   /** True for the group of models declared in no group. */
   readonly implicit: boolean;
+}
+
+/** What decides which running models a start stops: groups (the default) or the matrix. */
+export type RouterConfig = { readonly use: 'group' } | { readonly use: 'matrix'; readonly matrix: MatrixConfig };
+
+export interface RoutingConfig {
+  readonly router: RouterConfig;
+  /** routing.scheduler.settings.fifo.priority by model id (aliases resolved); unlisted: 0. Higher queues first. */
+  readonly fifoPriority: Readonly<Record<string, number>>;
 }
 
 export interface PeerConfig {
@@ -179,8 +189,9 @@ export interface Config {
   readonly includeAliasesInList: boolean;
   /** Models in declaration order. */
   readonly models: readonly ModelConfig[];
-  /** Explicit groups plus the implicit one (when any model is in no group). */
+  /** Explicit groups plus the implicit one (when any model is in no group); none under the matrix router. */
   readonly groups: readonly GroupConfig[];
+  readonly routing: RoutingConfig;
   readonly peers: readonly PeerConfig[];
   readonly preload: readonly string[];
   readonly apiKeys: readonly ApiKeyConfig[];

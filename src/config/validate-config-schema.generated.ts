@@ -19,10 +19,11 @@ function ucs2length(str) {
     }
     return length;
 }
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/swapgate/swapgate/config-schema.json","title":"swapgate configuration","description":"Configuration for swapgate: a llama-swap compatible proxy that starts local inference servers on demand, with policies and an audit log. Every llama-swap config.yaml is accepted. Durations are in seconds. Keys that are not listed here only produce a warning.","type":"object","required":["models"],"definitions":{"macros":{"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}},"filters":{"type":"object","description":"Request rewriting applied before a request is forwarded.","properties":{"stripParams":{"type":"string","description":"Comma separated request fields to remove (e.g. \"temperature, top_p\"). \"model\" is never removed.","default":""},"strip_params":{"type":"string","description":"Older spelling of stripParams (llama-swap). Used when stripParams is not set."},"setParams":{"type":"object","description":"Request fields set (or overridden) on every request. Keys may be dotted paths. \"model\" cannot be set.","default":{}},"setParamsByID":{"type":"object","description":"Requested model id -> fields set when the request used that id. Applied after setParams. Every key other than the model id itself also becomes an alias of the model. Keys may use ${MODEL_ID}.","additionalProperties":{"type":"object"},"default":{}}},"default":{}},"ignored":{"deprecated":true,"description":"A llama-swap setting that swapgate accepts but ignores."},"alias":{"type":["string","object"],"minLength":1,"description":"Another id clients may request this model by; unique across all models. Either a string or (newer llama-swap) an object with id.","required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"The alias."},"name":{"$ref":"#/definitions/ignored"},"unlisted":{"$ref":"#/definitions/ignored"}}},"model":{"type":"object","required":["cmd"],"properties":{"cmd":{"type":"string","minLength":1,"description":"Command that starts the inference server, split into words like a POSIX shell does (quotes, backslashes; lines starting with # are comments). No shell is run. Use ${PORT} for a port chosen at each start."},"cmdStop":{"type":"string","description":"Command that stops the server gracefully (e.g. docker stop ${MODEL_ID}). ${PID} is the upstream process id. Empty: SIGTERM, then SIGKILL after unloadTimeout."},"proxy":{"type":"string","default":"http://localhost:${PORT}","description":"Base URL requests are forwarded to. Must be set when cmd listens on a fixed port; ${PORT} only works when cmd uses ${PORT}."},"checkEndpoint":{"type":"string","default":"/health","description":"Path polled until it answers HTTP 200 before requests are forwarded. \"none\" skips the check."},"ttl":{"type":"integer","minimum":-1,"description":"Seconds of inactivity after which the model is unloaded. 0 never unloads; absent or -1 uses globalTTL."},"unloadTimeout":{"type":"integer","minimum":0,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. Absent or 0 uses the global unloadTimeout."},"healthCheckTimeout":{"type":"integer","minimum":0,"description":"Seconds to wait for this model to become ready (swapgate addition). Absent uses the global healthCheckTimeout; values below 15 are raised to 15."},"env":{"type":"array","items":{"type":"string"},"default":[],"description":"Extra environment variables for cmd, each NAME=value."},"name":{"type":"string","description":"Display name in /v1/models."},"description":{"type":"string","description":"Description in /v1/models."},"aliases":{"type":"array","items":{"$ref":"#/definitions/alias"},"default":[],"description":"Other ids this model answers to. Must be unique across models and differ from every model id."},"useModelName":{"type":"string","description":"Replaces the \"model\" field of requests sent upstream."},"unlisted":{"type":"boolean","default":false,"description":"Hide the model from /v1/models; it can still be requested."},"metadata":{"type":"object","default":{},"description":"Arbitrary data shown in /v1/models. Macros are substituted in its strings; a value that is exactly ${name} keeps the macro's type."},"macros":{"$ref":"#/definitions/macros"},"concurrencyLimit":{"type":"integer","minimum":0,"default":0,"description":"Most requests in flight to this model at once; more get HTTP 429. 0 means 10."},"sendLoadingState":{"type":"boolean","description":"Overrides the global sendLoadingState for this model."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"},"capabilities":{"$ref":"#/definitions/ignored"}}},"group":{"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}},"peer":{"type":"object","required":["proxy","models"],"properties":{"proxy":{"type":"string","minLength":1,"description":"Base URL of another llama-swap/swapgate or any OpenAI-compatible server."},"models":{"type":"array","items":{"type":"string","minLength":1},"description":"Model ids served by the peer."},"apiKey":{"type":"string","description":"Sent to the peer as Authorization: Bearer <key> and x-api-key. Global macros and ${env.NAME} apply."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"}}},"apiKey":{"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}},"rule":{"type":"object","required":["type"],"properties":{"type":{"enum":["pii_detection","content_filter","topic_block","prompt_injection","response_length"],"description":"What the rule looks for."},"action":{"type":"string","description":"What happens on a match: redact, block, monitor (log only) or truncate, depending on the rule type."},"description":{"type":"string","description":"Free text for humans."},"patterns":{"type":"array","items":{"enum":["email","ssn","credit_card","phone","ipv4","iban","api_key"]},"description":"pii_detection: which kinds of personal data to look for. Default: all."},"categories":{"type":"array","items":{"type":"string"},"description":"content_filter: built-in categories (e.g. violence, self_harm)."},"terms":{"type":"array","items":{"type":"string"},"description":"content_filter: plain words, or /regex/flags strings."},"topics":{"type":"array","items":{"type":"string"},"description":"topic_block: topics to refuse."},"applies_to":{"type":"array","items":{"enum":["request","response"]},"description":"Which side of the exchange the rule inspects: request, response. Default both (prompt_injection: request; response_length: response)."},"max_tokens":{"type":"integer","minimum":1,"description":"response_length: most tokens a response may have."}},"allOf":[{"if":{"properties":{"type":{"const":"pii_detection"}}},"then":{"properties":{"action":{"enum":["redact","block","monitor"],"default":"redact","description":"pii_detection: one of redact, block, monitor (default redact)."}}}},{"if":{"properties":{"type":{"const":"content_filter"}}},"then":{"properties":{"action":{"enum":["block","monitor","redact"],"default":"block","description":"content_filter: one of block, monitor, redact (default block)."}}}},{"if":{"properties":{"type":{"const":"topic_block"}}},"then":{"required":["topics"],"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"topic_block: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"prompt_injection"}}},"then":{"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"prompt_injection: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"response_length"}}},"then":{"required":["max_tokens"],"properties":{"action":{"enum":["truncate","block","monitor"],"default":"truncate","description":"response_length: one of truncate, block, monitor (default truncate)."}}}}]},"policy":{"type":"object","required":["id","rules"],"properties":{"id":{"type":"string","minLength":1,"description":"Unique policy id, named in audit records and errors."},"description":{"type":"string","description":"Free text for humans."},"models":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Model ids, aliases or globs the policy applies to."},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"},"description":"Checked in order."}}}},"properties":{"healthCheckTimeout":{"type":"integer","minimum":0,"default":120,"description":"Seconds to wait for a model to become ready. Values below 15 are raised to 15."},"logLevel":{"enum":["debug","info","warn","error"],"default":"info","description":"Lowest level of the proxy's own log lines."},"logToStdout":{"enum":["proxy","upstream","both","none"],"default":"proxy","description":"What goes to stdout: proxy logs, upstream process output, both, or none."},"logFormat":{"enum":["auto","json","pretty"],"default":"auto","description":"How the proxy's own log lines look on stdout: one human line per event (pretty), JSON records (json), or pretty on a terminal and JSON otherwise (auto). /logs always has the JSON records (swapgate addition)."},"startPort":{"type":"integer","minimum":1,"maximum":65535,"default":5800,"description":"First port tried for ${PORT}."},"sendLoadingState":{"type":"boolean","default":false,"description":"Stream loading progress in the reasoning field while a model starts."},"includeAliasesInList":{"type":"boolean","default":false,"description":"List aliases in /v1/models as well."},"globalTTL":{"type":"integer","minimum":0,"default":0,"description":"Default ttl in seconds for models without one. 0 never unloads."},"unloadTimeout":{"type":"integer","minimum":0,"default":10,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. 0 means 10."},"macros":{"$ref":"#/definitions/macros"},"apiKeys":{"type":"array","items":{"$ref":"#/definitions/apiKey"},"default":[],"description":"When not empty, inference requests must carry one of these keys."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/model"},"description":"Model id -> how to run it. The id is available as ${MODEL_ID}."},"groups":{"type":"object","additionalProperties":{"$ref":"#/definitions/group"},"default":{},"description":"Group id -> which models may run together. Models in no group form an implicit group (swap, exclusive)."},"hooks":{"type":"object","description":"Actions on events.","properties":{"on_startup":{"type":"object","description":"Actions when swapgate starts.","properties":{"preload":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids (or aliases) started at boot."}}}}},"peers":{"type":"object","additionalProperties":{"$ref":"#/definitions/peer"},"default":{},"description":"Peer id -> a remote server and the models it serves."},"corsOrigins":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Origins allowed by CORS (swapgate addition)."},"maxRequestBodyMB":{"type":"number","exclusiveMinimum":0,"default":64,"description":"Largest accepted request body in MiB (swapgate addition)."},"requestBodyTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a proxied request body may take to arrive; a slower one gets 408 (code request_timeout) and never reaches a model. Time swapgate itself is not reading (waiting for a model to load, an upstream not reading) does not count. 0 turns the deadline off (swapgate addition)."},"clientStallTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a client may accept no bytes of its response (its socket stays full) before it is disconnected, the upstream request aborted and the model's slot released; logged and audited as client_stalled. A slow upstream is never a stall. 0 turns it off (swapgate addition)."},"policies":{"type":"array","items":{"$ref":"#/definitions/policy"},"default":[],"description":"Governance rules applied to requests and responses (swapgate addition)."},"audit":{"type":"object","required":["path"],"description":"Append-only audit log (swapgate addition). Absent: no audit log.","properties":{"path":{"type":"string","minLength":1,"description":"JSONL file, relative to this config file's directory."},"immutable":{"type":"boolean","default":true,"description":"Hash-chain records so tampering is detectable."},"retention_days":{"type":"integer","minimum":0,"default":0,"description":"Days to keep records. 0 keeps them forever."},"log_all_access":{"type":"boolean","default":false,"description":"Record every request, not only policy events."},"flush_interval_ms":{"type":"integer","minimum":0,"default":0,"description":"0: the records of one event-loop turn are written together with one write at the end of that turn, and a response's last byte waits for its record (a kill -9 loses no record of a delivered response). Above 0: records are batched for up to this many milliseconds and responses do not wait, so a crash can lose the records of the last window."},"fsync":{"type":"boolean","default":false,"description":"fdatasync the file after every write (one per group of records) before the responses waiting for them end, so records survive a power loss too. Costs throughput (see the README). A blocked request's record is synced either way."}}},"rateLimits":{"type":"object","description":"Request rate limits (swapgate addition).","properties":{"default":{"type":"object","description":"Limit for keys without their own requestsPerMinute.","properties":{"requestsPerMinute":{"type":"integer","minimum":1,"description":"Requests per minute per API key (or per client when no keys are set)."}}}}},"cache":{"type":"object","description":"Response cache for identical non-streaming requests (swapgate addition).","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn the cache on."},"ttl":{"type":"integer","minimum":0,"default":300,"description":"Seconds an entry stays valid."},"maxEntries":{"type":"integer","minimum":1,"default":1000,"description":"Most entries kept."}}},"logRequests":{"$ref":"#/definitions/ignored"},"logTimeFormat":{"type":"string","description":"Timestamp of human log lines (logFormat pretty), in local time: one of llama-swap's names ansic, unixdate, rubydate, rfc822, rfc822z, rfc850, rfc1123, rfc1123z, rfc3339, rfc3339nano, kitchen, stamp, stampmilli, stampmicro, stampnano (any case), or \"\" for none. Unset: HH:MM:ss.mmm. JSON records always carry epoch milliseconds.","examples":["rfc3339","stampmilli",""]},"metricsMaxInMemory":{"type":"integer","minimum":0,"default":1000,"description":"How many finished requests the activity store keeps in memory (GET /api/metrics/activity, /api/metrics/stats, the activity events of /api/events). The oldest are dropped first. 0 turns the activity store and the per-request metrics off (model states, starts and swaps are still counted)."},"captureBuffer":{"$ref":"#/definitions/ignored"},"profiles":{"$ref":"#/definitions/ignored"},"matrix":{"$ref":"#/definitions/ignored"},"store":{"$ref":"#/definitions/ignored"},"ui":{"$ref":"#/definitions/ignored"},"performance":{"$ref":"#/definitions/ignored"},"upstream":{"$ref":"#/definitions/ignored"}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/swapgate/swapgate/config-schema.json","title":"swapgate configuration","description":"Configuration for swapgate: a llama-swap compatible proxy that starts local inference servers on demand, with policies and an audit log. Every llama-swap config.yaml is accepted. Durations are in seconds. Keys that are not listed here only produce a warning.","type":"object","required":["models"],"definitions":{"macros":{"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}},"filters":{"type":"object","description":"Request rewriting applied before a request is forwarded.","properties":{"stripParams":{"type":"string","description":"Comma separated request fields to remove (e.g. \"temperature, top_p\"). \"model\" is never removed.","default":""},"strip_params":{"type":"string","description":"Older spelling of stripParams (llama-swap). Used when stripParams is not set."},"setParams":{"type":"object","description":"Request fields set (or overridden) on every request. Keys may be dotted paths. \"model\" cannot be set.","default":{}},"setParamsByID":{"type":"object","description":"Requested model id -> fields set when the request used that id. Applied after setParams. Every key other than the model id itself also becomes an alias of the model. Keys may use ${MODEL_ID}.","additionalProperties":{"type":"object"},"default":{}}},"default":{}},"ignored":{"deprecated":true,"description":"A llama-swap setting that swapgate accepts but ignores."},"alias":{"type":["string","object"],"minLength":1,"description":"Another id clients may request this model by; unique across all models. Either a string or (newer llama-swap) an object with id.","required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"The alias."},"name":{"$ref":"#/definitions/ignored"},"unlisted":{"$ref":"#/definitions/ignored"}}},"model":{"type":"object","required":["cmd"],"properties":{"cmd":{"type":"string","minLength":1,"description":"Command that starts the inference server, split into words like a POSIX shell does (quotes, backslashes; lines starting with # are comments). No shell is run. Use ${PORT} for a port chosen at each start."},"cmdStop":{"type":"string","description":"Command that stops the server gracefully (e.g. docker stop ${MODEL_ID}). ${PID} is the upstream process id. Empty: SIGTERM, then SIGKILL after unloadTimeout."},"proxy":{"type":"string","default":"http://localhost:${PORT}","description":"Base URL requests are forwarded to. Must be set when cmd listens on a fixed port; ${PORT} only works when cmd uses ${PORT}."},"checkEndpoint":{"type":"string","default":"/health","description":"Path polled until it answers HTTP 200 before requests are forwarded. \"none\" skips the check."},"ttl":{"type":"integer","minimum":-1,"description":"Seconds of inactivity after which the model is unloaded. 0 never unloads; absent or -1 uses globalTTL."},"unloadTimeout":{"type":"integer","minimum":0,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. Absent or 0 uses the global unloadTimeout."},"healthCheckTimeout":{"type":"integer","minimum":0,"description":"Seconds to wait for this model to become ready (swapgate addition). Absent uses the global healthCheckTimeout; values below 15 are raised to 15."},"env":{"type":"array","items":{"type":"string"},"default":[],"description":"Extra environment variables for cmd, each NAME=value."},"name":{"type":"string","description":"Display name in /v1/models."},"description":{"type":"string","description":"Description in /v1/models."},"aliases":{"type":"array","items":{"$ref":"#/definitions/alias"},"default":[],"description":"Other ids this model answers to. Must be unique across models and differ from every model id."},"useModelName":{"type":"string","description":"Replaces the \"model\" field of requests sent upstream."},"unlisted":{"type":"boolean","default":false,"description":"Hide the model from /v1/models; it can still be requested."},"metadata":{"type":"object","default":{},"description":"Arbitrary data shown in /v1/models. Macros are substituted in its strings; a value that is exactly ${name} keeps the macro's type."},"macros":{"$ref":"#/definitions/macros"},"concurrencyLimit":{"type":"integer","minimum":0,"default":0,"description":"Most requests in flight to this model at once; more get HTTP 429. 0 means 10."},"sendLoadingState":{"type":"boolean","description":"Overrides the global sendLoadingState for this model."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"},"capabilities":{"$ref":"#/definitions/ignored"}}},"group":{"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}},"peer":{"type":"object","required":["proxy","models"],"properties":{"proxy":{"type":"string","minLength":1,"description":"Base URL of another llama-swap/swapgate or any OpenAI-compatible server."},"models":{"type":"array","items":{"type":"string","minLength":1},"description":"Model ids served by the peer."},"apiKey":{"type":"string","description":"Sent to the peer as Authorization: Bearer <key> and x-api-key. Global macros and ${env.NAME} apply."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"}}},"apiKey":{"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}},"rule":{"type":"object","required":["type"],"properties":{"type":{"enum":["pii_detection","content_filter","topic_block","prompt_injection","response_length"],"description":"What the rule looks for."},"action":{"type":"string","description":"What happens on a match: redact, block, monitor (log only) or truncate, depending on the rule type."},"description":{"type":"string","description":"Free text for humans."},"patterns":{"type":"array","items":{"enum":["email","ssn","credit_card","phone","ipv4","iban","api_key"]},"description":"pii_detection: which kinds of personal data to look for. Default: all."},"categories":{"type":"array","items":{"type":"string"},"description":"content_filter: built-in categories (e.g. violence, self_harm)."},"terms":{"type":"array","items":{"type":"string"},"description":"content_filter: plain words, or /regex/flags strings."},"topics":{"type":"array","items":{"type":"string"},"description":"topic_block: topics to refuse."},"applies_to":{"type":"array","items":{"enum":["request","response"]},"description":"Which side of the exchange the rule inspects: request, response. Default both (prompt_injection: request; response_length: response)."},"max_tokens":{"type":"integer","minimum":1,"description":"response_length: most tokens a response may have."}},"allOf":[{"if":{"properties":{"type":{"const":"pii_detection"}}},"then":{"properties":{"action":{"enum":["redact","block","monitor"],"default":"redact","description":"pii_detection: one of redact, block, monitor (default redact)."}}}},{"if":{"properties":{"type":{"const":"content_filter"}}},"then":{"properties":{"action":{"enum":["block","monitor","redact"],"default":"block","description":"content_filter: one of block, monitor, redact (default block)."}}}},{"if":{"properties":{"type":{"const":"topic_block"}}},"then":{"required":["topics"],"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"topic_block: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"prompt_injection"}}},"then":{"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"prompt_injection: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"response_length"}}},"then":{"required":["max_tokens"],"properties":{"action":{"enum":["truncate","block","monitor"],"default":"truncate","description":"response_length: one of truncate, block, monitor (default truncate)."}}}}]},"policy":{"type":"object","required":["id","rules"],"properties":{"id":{"type":"string","minLength":1,"description":"Unique policy id, named in audit records and errors."},"description":{"type":"string","description":"Free text for humans."},"models":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Model ids, aliases or globs the policy applies to."},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"},"description":"Checked in order."}}},"matrix":{"type":"object","description":"llama-swap's swap matrix: named sets of models that may run together. Starting a model stops the running models outside the cheapest set that contains it; a model in no set runs alone.","properties":{"vars":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Short name -> model id (not an alias), usable in sets and evict_costs instead of the id. Names: letters, digits, '-' and '.', 1 to 32 characters."},"evict_costs":{"type":"object","additionalProperties":{"type":"integer","minimum":1},"default":{},"description":"Var or model id -> the cost of stopping that model while it runs (default 1). Among the sets that contain the requested model, the one whose running models left out cost least in total wins."},"sets":{"type":"object","additionalProperties":{"type":"string"},"description":"Set name -> expression: model ids or vars joined by & (run together) and | (alternatives), with parentheses and +name (inline another set's expression). Any part of a combination may run (subset semantics). Equal costs go to the set tried first: every set after the sets it references, otherwise in file order (as llama-swap)."}}}},"properties":{"healthCheckTimeout":{"type":"integer","minimum":0,"default":120,"description":"Seconds to wait for a model to become ready. Values below 15 are raised to 15."},"logLevel":{"enum":["debug","info","warn","error"],"default":"info","description":"Lowest level of the proxy's own log lines."},"logToStdout":{"enum":["proxy","upstream","both","none"],"default":"proxy","description":"What goes to stdout: proxy logs, upstream process output, both, or none."},"logFormat":{"enum":["auto","json","pretty"],"default":"auto","description":"How the proxy's own log lines look on stdout: one human line per event (pretty), JSON records (json), or pretty on a terminal and JSON otherwise (auto). /logs always has the JSON records (swapgate addition)."},"startPort":{"type":"integer","minimum":1,"maximum":65535,"default":5800,"description":"First port tried for ${PORT}."},"sendLoadingState":{"type":"boolean","default":false,"description":"Stream loading progress in the reasoning field while a model starts."},"includeAliasesInList":{"type":"boolean","default":false,"description":"List aliases in /v1/models as well."},"globalTTL":{"type":"integer","minimum":0,"default":0,"description":"Default ttl in seconds for models without one. 0 never unloads."},"unloadTimeout":{"type":"integer","minimum":0,"default":10,"description":"Seconds a model being stopped (unload, swap, shutdown) waits for its requests in flight before ending them with an error, and then again between SIGTERM (or cmdStop) and SIGKILL. 0 means 10."},"macros":{"$ref":"#/definitions/macros"},"apiKeys":{"type":"array","items":{"$ref":"#/definitions/apiKey"},"default":[],"description":"When not empty, inference requests must carry one of these keys."},"models":{"type":"object","additionalProperties":{"$ref":"#/definitions/model"},"description":"Model id -> how to run it. The id is available as ${MODEL_ID}."},"groups":{"type":"object","additionalProperties":{"$ref":"#/definitions/group"},"default":{},"description":"Group id -> which models may run together. Models in no group form an implicit group (swap, exclusive)."},"routing":{"type":"object","description":"llama-swap's routing block: which models may run together (router) and in which order queued requests are served (scheduler). The top-level groups and matrix still work, but a config uses them or routing.router, not both.","properties":{"router":{"type":"object","description":"What decides which running models a start stops.","properties":{"use":{"type":"string","enum":["group","matrix"],"default":"group","description":"group: settings.groups decide (models in no group form an implicit one); matrix: the settings.matrix solver does."},"settings":{"type":"object","description":"The rules for each router; only those of `use` apply.","properties":{"groups":{"type":"object","additionalProperties":{"$ref":"#/definitions/group"},"default":{},"description":"Group id -> which models may run together, as the top-level groups."},"matrix":{"$ref":"#/definitions/matrix"}}}}},"scheduler":{"type":"object","description":"How queued requests are ordered.","properties":{"use":{"type":"string","enum":["fifo"],"default":"fifo","description":"fifo: first come, first served, with per-model priorities. Requests for a model that is already up are served at once (collation); a swap waiting longer than the starvation bound stops the running models from taking new requests."},"settings":{"type":"object","description":"Settings of each scheduler.","properties":{"fifo":{"type":"object","description":"Settings of the fifo scheduler.","properties":{"priority":{"type":"object","additionalProperties":{"type":"integer"},"default":{},"description":"Model id or alias -> priority (default 0). A queued request goes ahead of every queued request for a model of lower priority; equal priorities keep their arrival order."}}}}}}}}},"hooks":{"type":"object","description":"Actions on events.","properties":{"on_startup":{"type":"object","description":"Actions when swapgate starts.","properties":{"preload":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids (or aliases) started at boot."}}}}},"peers":{"type":"object","additionalProperties":{"$ref":"#/definitions/peer"},"default":{},"description":"Peer id -> a remote server and the models it serves."},"corsOrigins":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Origins allowed by CORS (swapgate addition)."},"maxRequestBodyMB":{"type":"number","exclusiveMinimum":0,"default":64,"description":"Largest accepted request body in MiB (swapgate addition)."},"requestBodyTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a proxied request body may take to arrive; a slower one gets 408 (code request_timeout) and never reaches a model. Time swapgate itself is not reading (waiting for a model to load, an upstream not reading) does not count. 0 turns the deadline off (swapgate addition)."},"clientStallTimeout":{"type":"number","minimum":0,"default":30,"description":"Seconds a client may accept no bytes of its response (its socket stays full) before it is disconnected, the upstream request aborted and the model's slot released; logged and audited as client_stalled. A slow upstream is never a stall. 0 turns it off (swapgate addition)."},"policies":{"type":"array","items":{"$ref":"#/definitions/policy"},"default":[],"description":"Governance rules applied to requests and responses (swapgate addition)."},"audit":{"type":"object","required":["path"],"description":"Append-only audit log (swapgate addition). Absent: no audit log.","properties":{"path":{"type":"string","minLength":1,"description":"JSONL file, relative to this config file's directory."},"immutable":{"type":"boolean","default":true,"description":"Hash-chain records so tampering is detectable."},"retention_days":{"type":"integer","minimum":0,"default":0,"description":"Days to keep records. 0 keeps them forever."},"log_all_access":{"type":"boolean","default":false,"description":"Record every request, not only policy events."},"flush_interval_ms":{"type":"integer","minimum":0,"default":0,"description":"0: the records of one event-loop turn are written together with one write at the end of that turn, and a response's last byte waits for its record (a kill -9 loses no record of a delivered response). Above 0: records are batched for up to this many milliseconds and responses do not wait, so a crash can lose the records of the last window."},"fsync":{"type":"boolean","default":false,"description":"fdatasync the file after every write (one per group of records) before the responses waiting for them end, so records survive a power loss too. Costs throughput (see the README). A blocked request's record is synced either way."}}},"rateLimits":{"type":"object","description":"Request rate limits (swapgate addition).","properties":{"default":{"type":"object","description":"Limit for keys without their own requestsPerMinute.","properties":{"requestsPerMinute":{"type":"integer","minimum":1,"description":"Requests per minute per API key (or per client when no keys are set)."}}}}},"cache":{"type":"object","description":"Response cache for identical non-streaming requests (swapgate addition).","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn the cache on."},"ttl":{"type":"integer","minimum":0,"default":300,"description":"Seconds an entry stays valid."},"maxEntries":{"type":"integer","minimum":1,"default":1000,"description":"Most entries kept."}}},"logRequests":{"$ref":"#/definitions/ignored"},"logTimeFormat":{"type":"string","description":"Timestamp of human log lines (logFormat pretty), in local time: one of llama-swap's names ansic, unixdate, rubydate, rfc822, rfc822z, rfc850, rfc1123, rfc1123z, rfc3339, rfc3339nano, kitchen, stamp, stampmilli, stampmicro, stampnano (any case), or \"\" for none. Unset: HH:MM:ss.mmm. JSON records always carry epoch milliseconds.","examples":["rfc3339","stampmilli",""]},"metricsMaxInMemory":{"type":"integer","minimum":0,"default":1000,"description":"How many finished requests the activity store keeps in memory (GET /api/metrics/activity, /api/metrics/stats, the activity events of /api/events). The oldest are dropped first. 0 turns the activity store and the per-request metrics off (model states, starts and swaps are still counted)."},"captureBuffer":{"$ref":"#/definitions/ignored"},"profiles":{"$ref":"#/definitions/ignored"},"matrix":{"$ref":"#/definitions/matrix"},"store":{"$ref":"#/definitions/ignored"},"ui":{"$ref":"#/definitions/ignored"},"performance":{"$ref":"#/definitions/ignored"},"upstream":{"$ref":"#/definitions/ignored"}}};
 const schema12 = {"type":"object","description":"Reusable text snippets, used as ${name}. Names match ^[a-zA-Z0-9_-]+$, are shorter than 64 characters and are not PORT, PID or MODEL_ID. Values are strings, numbers or booleans; a value may use macros declared before it. A value that is exactly ${name} keeps the macro's type.","propertyNames":{"pattern":"^[a-zA-Z0-9_-]+$","maxLength":63,"not":{"enum":["PORT","PID","MODEL_ID"]}},"additionalProperties":{"type":["string","number","boolean"],"maxLength":1024},"default":{}};
 const schema13 = {"type":["string","object"],"minLength":1,"description":"A key clients must send (Authorization: Bearer or x-api-key). A string, or an object with key, name, models, requestsPerMinute and admin.","required":["key"],"properties":{"key":{"type":"string","minLength":1,"description":"The secret; usually ${env.NAME}."},"name":{"type":"string","description":"Shown in logs and audit records instead of the key. Default key-<index>."},"models":{"type":"array","items":{"type":"string"},"description":"Model ids, aliases or globs this key may use. Absent: all models."},"requestsPerMinute":{"type":"integer","minimum":1,"description":"Rate limit for this key. Absent: rateLimits.default."},"admin":{"type":"boolean","default":false,"description":"May call the management endpoints (unload, reload, logs)."}}};
 const schema22 = {"type":"object","properties":{"swap":{"type":"boolean","default":true,"description":"true: only one member runs at a time. false: all members may run together."},"exclusive":{"type":"boolean","default":true,"description":"true: starting a member unloads the other (non-persistent) groups."},"persistent":{"type":"boolean","default":false,"description":"true: other groups never unload this group's models."},"members":{"type":"array","items":{"type":"string"},"default":[],"description":"Model ids in this group. A model belongs to at most one group; models in none share an implicit group."}}};
+const schema24 = {"type":"object","description":"llama-swap's swap matrix: named sets of models that may run together. Starting a model stops the running models outside the cheapest set that contains it; a model in no set runs alone.","properties":{"vars":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Short name -> model id (not an alias), usable in sets and evict_costs instead of the id. Names: letters, digits, '-' and '.', 1 to 32 characters."},"evict_costs":{"type":"object","additionalProperties":{"type":"integer","minimum":1},"default":{},"description":"Var or model id -> the cost of stopping that model while it runs (default 1). Among the sets that contain the requested model, the one whose running models left out cost least in total wins."},"sets":{"type":"object","additionalProperties":{"type":"string"},"description":"Set name -> expression: model ids or vars joined by & (run together) and | (alternatives), with parentheses and +name (inline another set's expression). Any part of a combination may run (subset semantics). Equal costs go to the set tried first: every set after the sets it references, otherwise in file order (as llama-swap)."}}};
 const schema16 = {"deprecated":true,"description":"A llama-swap setting that swapgate accepts but ignores."};
 const func2 = ucs2length;
 const pattern0 = new RegExp("^[a-zA-Z0-9_-]+$", "u");
@@ -611,14 +612,14 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema23 = {"type":"object","required":["proxy","models"],"properties":{"proxy":{"type":"string","minLength":1,"description":"Base URL of another llama-swap/swapgate or any OpenAI-compatible server."},"models":{"type":"array","items":{"type":"string","minLength":1},"description":"Model ids served by the peer."},"apiKey":{"type":"string","description":"Sent to the peer as Authorization: Bearer <key> and x-api-key. Global macros and ${env.NAME} apply."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"}}};
+const schema25 = {"type":"object","required":["proxy","models"],"properties":{"proxy":{"type":"string","minLength":1,"description":"Base URL of another llama-swap/swapgate or any OpenAI-compatible server."},"models":{"type":"array","items":{"type":"string","minLength":1},"description":"Model ids served by the peer."},"apiKey":{"type":"string","description":"Sent to the peer as Authorization: Bearer <key> and x-api-key. Global macros and ${env.NAME} apply."},"filters":{"$ref":"#/definitions/filters"},"timeouts":{"$ref":"#/definitions/ignored"}}};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.proxy === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "proxy"},message:"must have required property '"+"proxy"+"'",schema:schema23.required,parentSchema:schema23,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "proxy"},message:"must have required property '"+"proxy"+"'",schema:schema25.required,parentSchema:schema25,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -628,7 +629,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.models === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "models"},message:"must have required property '"+"models"+"'",schema:schema23.required,parentSchema:schema23,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "models"},message:"must have required property '"+"models"+"'",schema:schema25.required,parentSchema:schema25,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -641,7 +642,7 @@ if(data.proxy !== undefined){
 let data0 = data.proxy;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err2 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema23.properties.proxy,data:data0};
+const err2 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.proxy,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -652,7 +653,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.properties.proxy.type,parentSchema:schema23.properties.proxy,data:data0};
+const err3 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.proxy.type,parentSchema:schema25.properties.proxy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -670,7 +671,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-const err4 = {instancePath:instancePath+"/models/" + i0,schemaPath:"#/properties/models/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema23.properties.models.items,data:data2};
+const err4 = {instancePath:instancePath+"/models/" + i0,schemaPath:"#/properties/models/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.models.items,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -681,7 +682,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/models/" + i0,schemaPath:"#/properties/models/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.properties.models.items.type,parentSchema:schema23.properties.models.items,data:data2};
+const err5 = {instancePath:instancePath+"/models/" + i0,schemaPath:"#/properties/models/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.models.items.type,parentSchema:schema25.properties.models.items,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -693,7 +694,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.properties.models.type,parentSchema:schema23.properties.models,data:data1};
+const err6 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema25.properties.models.type,parentSchema:schema25.properties.models,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -706,7 +707,7 @@ errors++;
 if(data.apiKey !== undefined){
 let data3 = data.apiKey;
 if(typeof data3 !== "string"){
-const err7 = {instancePath:instancePath+"/apiKey",schemaPath:"#/properties/apiKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.properties.apiKey.type,parentSchema:schema23.properties.apiKey,data:data3};
+const err7 = {instancePath:instancePath+"/apiKey",schemaPath:"#/properties/apiKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.apiKey.type,parentSchema:schema25.properties.apiKey,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -800,7 +801,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -813,15 +814,15 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"type":"object","required":["id","rules"],"properties":{"id":{"type":"string","minLength":1,"description":"Unique policy id, named in audit records and errors."},"description":{"type":"string","description":"Free text for humans."},"models":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Model ids, aliases or globs the policy applies to."},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"},"description":"Checked in order."}}};
-const schema27 = {"type":"object","required":["type"],"properties":{"type":{"enum":["pii_detection","content_filter","topic_block","prompt_injection","response_length"],"description":"What the rule looks for."},"action":{"type":"string","description":"What happens on a match: redact, block, monitor (log only) or truncate, depending on the rule type."},"description":{"type":"string","description":"Free text for humans."},"patterns":{"type":"array","items":{"enum":["email","ssn","credit_card","phone","ipv4","iban","api_key"]},"description":"pii_detection: which kinds of personal data to look for. Default: all."},"categories":{"type":"array","items":{"type":"string"},"description":"content_filter: built-in categories (e.g. violence, self_harm)."},"terms":{"type":"array","items":{"type":"string"},"description":"content_filter: plain words, or /regex/flags strings."},"topics":{"type":"array","items":{"type":"string"},"description":"topic_block: topics to refuse."},"applies_to":{"type":"array","items":{"enum":["request","response"]},"description":"Which side of the exchange the rule inspects: request, response. Default both (prompt_injection: request; response_length: response)."},"max_tokens":{"type":"integer","minimum":1,"description":"response_length: most tokens a response may have."}},"allOf":[{"if":{"properties":{"type":{"const":"pii_detection"}}},"then":{"properties":{"action":{"enum":["redact","block","monitor"],"default":"redact","description":"pii_detection: one of redact, block, monitor (default redact)."}}}},{"if":{"properties":{"type":{"const":"content_filter"}}},"then":{"properties":{"action":{"enum":["block","monitor","redact"],"default":"block","description":"content_filter: one of block, monitor, redact (default block)."}}}},{"if":{"properties":{"type":{"const":"topic_block"}}},"then":{"required":["topics"],"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"topic_block: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"prompt_injection"}}},"then":{"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"prompt_injection: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"response_length"}}},"then":{"required":["max_tokens"],"properties":{"action":{"enum":["truncate","block","monitor"],"default":"truncate","description":"response_length: one of truncate, block, monitor (default truncate)."}}}}]};
+const schema28 = {"type":"object","required":["id","rules"],"properties":{"id":{"type":"string","minLength":1,"description":"Unique policy id, named in audit records and errors."},"description":{"type":"string","description":"Free text for humans."},"models":{"type":"array","items":{"type":"string"},"default":["*"],"description":"Model ids, aliases or globs the policy applies to."},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"},"description":"Checked in order."}}};
+const schema29 = {"type":"object","required":["type"],"properties":{"type":{"enum":["pii_detection","content_filter","topic_block","prompt_injection","response_length"],"description":"What the rule looks for."},"action":{"type":"string","description":"What happens on a match: redact, block, monitor (log only) or truncate, depending on the rule type."},"description":{"type":"string","description":"Free text for humans."},"patterns":{"type":"array","items":{"enum":["email","ssn","credit_card","phone","ipv4","iban","api_key"]},"description":"pii_detection: which kinds of personal data to look for. Default: all."},"categories":{"type":"array","items":{"type":"string"},"description":"content_filter: built-in categories (e.g. violence, self_harm)."},"terms":{"type":"array","items":{"type":"string"},"description":"content_filter: plain words, or /regex/flags strings."},"topics":{"type":"array","items":{"type":"string"},"description":"topic_block: topics to refuse."},"applies_to":{"type":"array","items":{"enum":["request","response"]},"description":"Which side of the exchange the rule inspects: request, response. Default both (prompt_injection: request; response_length: response)."},"max_tokens":{"type":"integer","minimum":1,"description":"response_length: most tokens a response may have."}},"allOf":[{"if":{"properties":{"type":{"const":"pii_detection"}}},"then":{"properties":{"action":{"enum":["redact","block","monitor"],"default":"redact","description":"pii_detection: one of redact, block, monitor (default redact)."}}}},{"if":{"properties":{"type":{"const":"content_filter"}}},"then":{"properties":{"action":{"enum":["block","monitor","redact"],"default":"block","description":"content_filter: one of block, monitor, redact (default block)."}}}},{"if":{"properties":{"type":{"const":"topic_block"}}},"then":{"required":["topics"],"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"topic_block: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"prompt_injection"}}},"then":{"properties":{"action":{"enum":["block","monitor"],"default":"block","description":"prompt_injection: one of block, monitor (default block)."}}}},{"if":{"properties":{"type":{"const":"response_length"}}},"then":{"required":["max_tokens"],"properties":{"action":{"enum":["truncate","block","monitor"],"default":"truncate","description":"response_length: one of truncate, block, monitor (default truncate)."}}}}]};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema26.required,parentSchema:schema26,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema28.required,parentSchema:schema28,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -831,7 +832,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.rules === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rules"},message:"must have required property '"+"rules"+"'",schema:schema26.required,parentSchema:schema26,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rules"},message:"must have required property '"+"rules"+"'",schema:schema28.required,parentSchema:schema28,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -844,7 +845,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26.properties.id,data:data0};
+const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.properties.id,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -855,7 +856,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.id.type,parentSchema:schema26.properties.id,data:data0};
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.id.type,parentSchema:schema28.properties.id,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -868,7 +869,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.description.type,parentSchema:schema26.properties.description,data:data1};
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.description.type,parentSchema:schema28.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -885,7 +886,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/models/" + i0,schemaPath:"#/properties/models/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.models.items.type,parentSchema:schema26.properties.models.items,data:data3};
+const err5 = {instancePath:instancePath+"/models/" + i0,schemaPath:"#/properties/models/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.models.items.type,parentSchema:schema28.properties.models.items,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -897,7 +898,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.properties.models.type,parentSchema:schema26.properties.models,data:data2};
+const err6 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema28.properties.models.type,parentSchema:schema28.properties.models,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -946,7 +947,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.action !== undefined){
 let data7 = data5.action;
 if(!(((data7 === "redact") || (data7 === "block")) || (data7 === "monitor"))){
-const err8 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/0/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema27.allOf[0].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema27.allOf[0].then.properties.action.enum,parentSchema:schema27.allOf[0].then.properties.action,data:data7};
+const err8 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/0/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema29.allOf[0].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema29.allOf[0].then.properties.action.enum,parentSchema:schema29.allOf[0].then.properties.action,data:data7};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -961,7 +962,7 @@ var _valid0 = _errs18 === errors;
 valid7 = _valid0;
 }
 if(!valid7){
-const err9 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema27.allOf[0].if,parentSchema:schema27.allOf[0],data:data5};
+const err9 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema29.allOf[0].if,parentSchema:schema29.allOf[0],data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1003,7 +1004,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.action !== undefined){
 let data9 = data5.action;
 if(!(((data9 === "block") || (data9 === "monitor")) || (data9 === "redact"))){
-const err11 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/1/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema27.allOf[1].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema27.allOf[1].then.properties.action.enum,parentSchema:schema27.allOf[1].then.properties.action,data:data9};
+const err11 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/1/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema29.allOf[1].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema29.allOf[1].then.properties.action.enum,parentSchema:schema29.allOf[1].then.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1018,7 +1019,7 @@ var _valid1 = _errs24 === errors;
 valid10 = _valid1;
 }
 if(!valid10){
-const err12 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema27.allOf[1].if,parentSchema:schema27.allOf[1],data:data5};
+const err12 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema29.allOf[1].if,parentSchema:schema29.allOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1058,7 +1059,7 @@ if(_valid2){
 const _errs30 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.topics === undefined){
-const err14 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/2/then/required",keyword:"required",params:{missingProperty: "topics"},message:"must have required property '"+"topics"+"'",schema:schema27.allOf[2].then.required,parentSchema:schema27.allOf[2].then,data:data5};
+const err14 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/2/then/required",keyword:"required",params:{missingProperty: "topics"},message:"must have required property '"+"topics"+"'",schema:schema29.allOf[2].then.required,parentSchema:schema29.allOf[2].then,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1070,7 +1071,7 @@ errors++;
 if(data5.action !== undefined){
 let data11 = data5.action;
 if(!((data11 === "block") || (data11 === "monitor"))){
-const err15 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/2/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema27.allOf[2].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema27.allOf[2].then.properties.action.enum,parentSchema:schema27.allOf[2].then.properties.action,data:data11};
+const err15 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/2/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema29.allOf[2].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema29.allOf[2].then.properties.action.enum,parentSchema:schema29.allOf[2].then.properties.action,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1085,7 +1086,7 @@ var _valid2 = _errs30 === errors;
 valid13 = _valid2;
 }
 if(!valid13){
-const err16 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema27.allOf[2].if,parentSchema:schema27.allOf[2],data:data5};
+const err16 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema29.allOf[2].if,parentSchema:schema29.allOf[2],data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1127,7 +1128,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.action !== undefined){
 let data13 = data5.action;
 if(!((data13 === "block") || (data13 === "monitor"))){
-const err18 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/3/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema27.allOf[3].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema27.allOf[3].then.properties.action.enum,parentSchema:schema27.allOf[3].then.properties.action,data:data13};
+const err18 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/3/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema29.allOf[3].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema29.allOf[3].then.properties.action.enum,parentSchema:schema29.allOf[3].then.properties.action,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1142,7 +1143,7 @@ var _valid3 = _errs36 === errors;
 valid16 = _valid3;
 }
 if(!valid16){
-const err19 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema27.allOf[3].if,parentSchema:schema27.allOf[3],data:data5};
+const err19 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema29.allOf[3].if,parentSchema:schema29.allOf[3],data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1182,7 +1183,7 @@ if(_valid4){
 const _errs42 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.max_tokens === undefined){
-const err21 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/4/then/required",keyword:"required",params:{missingProperty: "max_tokens"},message:"must have required property '"+"max_tokens"+"'",schema:schema27.allOf[4].then.required,parentSchema:schema27.allOf[4].then,data:data5};
+const err21 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/4/then/required",keyword:"required",params:{missingProperty: "max_tokens"},message:"must have required property '"+"max_tokens"+"'",schema:schema29.allOf[4].then.required,parentSchema:schema29.allOf[4].then,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1194,7 +1195,7 @@ errors++;
 if(data5.action !== undefined){
 let data15 = data5.action;
 if(!(((data15 === "truncate") || (data15 === "block")) || (data15 === "monitor"))){
-const err22 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/4/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema27.allOf[4].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema27.allOf[4].then.properties.action.enum,parentSchema:schema27.allOf[4].then.properties.action,data:data15};
+const err22 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/allOf/4/then/properties/action/enum",keyword:"enum",params:{allowedValues: schema29.allOf[4].then.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema29.allOf[4].then.properties.action.enum,parentSchema:schema29.allOf[4].then.properties.action,data:data15};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1209,7 +1210,7 @@ var _valid4 = _errs42 === errors;
 valid19 = _valid4;
 }
 if(!valid19){
-const err23 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema27.allOf[4].if,parentSchema:schema27.allOf[4],data:data5};
+const err23 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema29.allOf[4].if,parentSchema:schema29.allOf[4],data:data5};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1220,7 +1221,7 @@ errors++;
 }
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.type === undefined){
-const err24 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema27.required,parentSchema:schema27,data:data5};
+const err24 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema29.required,parentSchema:schema29,data:data5};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1232,7 +1233,7 @@ errors++;
 if(data5.type !== undefined){
 let data16 = data5.type;
 if(!(((((data16 === "pii_detection") || (data16 === "content_filter")) || (data16 === "topic_block")) || (data16 === "prompt_injection")) || (data16 === "response_length"))){
-const err25 = {instancePath:instancePath+"/rules/" + i1+"/type",schemaPath:"#/definitions/rule/properties/type/enum",keyword:"enum",params:{allowedValues: schema27.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema27.properties.type.enum,parentSchema:schema27.properties.type,data:data16};
+const err25 = {instancePath:instancePath+"/rules/" + i1+"/type",schemaPath:"#/definitions/rule/properties/type/enum",keyword:"enum",params:{allowedValues: schema29.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema29.properties.type.enum,parentSchema:schema29.properties.type,data:data16};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1245,7 +1246,7 @@ errors++;
 if(data5.action !== undefined){
 let data17 = data5.action;
 if(typeof data17 !== "string"){
-const err26 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.action.type,parentSchema:schema27.properties.action,data:data17};
+const err26 = {instancePath:instancePath+"/rules/" + i1+"/action",schemaPath:"#/definitions/rule/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.action.type,parentSchema:schema29.properties.action,data:data17};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1258,7 +1259,7 @@ errors++;
 if(data5.description !== undefined){
 let data18 = data5.description;
 if(typeof data18 !== "string"){
-const err27 = {instancePath:instancePath+"/rules/" + i1+"/description",schemaPath:"#/definitions/rule/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.description.type,parentSchema:schema27.properties.description,data:data18};
+const err27 = {instancePath:instancePath+"/rules/" + i1+"/description",schemaPath:"#/definitions/rule/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.description.type,parentSchema:schema29.properties.description,data:data18};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1275,7 +1276,7 @@ const len2 = data19.length;
 for(let i2=0; i2<len2; i2++){
 let data20 = data19[i2];
 if(!(((((((data20 === "email") || (data20 === "ssn")) || (data20 === "credit_card")) || (data20 === "phone")) || (data20 === "ipv4")) || (data20 === "iban")) || (data20 === "api_key"))){
-const err28 = {instancePath:instancePath+"/rules/" + i1+"/patterns/" + i2,schemaPath:"#/definitions/rule/properties/patterns/items/enum",keyword:"enum",params:{allowedValues: schema27.properties.patterns.items.enum},message:"must be equal to one of the allowed values",schema:schema27.properties.patterns.items.enum,parentSchema:schema27.properties.patterns.items,data:data20};
+const err28 = {instancePath:instancePath+"/rules/" + i1+"/patterns/" + i2,schemaPath:"#/definitions/rule/properties/patterns/items/enum",keyword:"enum",params:{allowedValues: schema29.properties.patterns.items.enum},message:"must be equal to one of the allowed values",schema:schema29.properties.patterns.items.enum,parentSchema:schema29.properties.patterns.items,data:data20};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1287,7 +1288,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/rules/" + i1+"/patterns",schemaPath:"#/definitions/rule/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema27.properties.patterns.type,parentSchema:schema27.properties.patterns,data:data19};
+const err29 = {instancePath:instancePath+"/rules/" + i1+"/patterns",schemaPath:"#/definitions/rule/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema29.properties.patterns.type,parentSchema:schema29.properties.patterns,data:data19};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1304,7 +1305,7 @@ const len3 = data21.length;
 for(let i3=0; i3<len3; i3++){
 let data22 = data21[i3];
 if(typeof data22 !== "string"){
-const err30 = {instancePath:instancePath+"/rules/" + i1+"/categories/" + i3,schemaPath:"#/definitions/rule/properties/categories/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.categories.items.type,parentSchema:schema27.properties.categories.items,data:data22};
+const err30 = {instancePath:instancePath+"/rules/" + i1+"/categories/" + i3,schemaPath:"#/definitions/rule/properties/categories/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.categories.items.type,parentSchema:schema29.properties.categories.items,data:data22};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1316,7 +1317,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/rules/" + i1+"/categories",schemaPath:"#/definitions/rule/properties/categories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema27.properties.categories.type,parentSchema:schema27.properties.categories,data:data21};
+const err31 = {instancePath:instancePath+"/rules/" + i1+"/categories",schemaPath:"#/definitions/rule/properties/categories/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema29.properties.categories.type,parentSchema:schema29.properties.categories,data:data21};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1333,7 +1334,7 @@ const len4 = data23.length;
 for(let i4=0; i4<len4; i4++){
 let data24 = data23[i4];
 if(typeof data24 !== "string"){
-const err32 = {instancePath:instancePath+"/rules/" + i1+"/terms/" + i4,schemaPath:"#/definitions/rule/properties/terms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.terms.items.type,parentSchema:schema27.properties.terms.items,data:data24};
+const err32 = {instancePath:instancePath+"/rules/" + i1+"/terms/" + i4,schemaPath:"#/definitions/rule/properties/terms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.terms.items.type,parentSchema:schema29.properties.terms.items,data:data24};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1345,7 +1346,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/rules/" + i1+"/terms",schemaPath:"#/definitions/rule/properties/terms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema27.properties.terms.type,parentSchema:schema27.properties.terms,data:data23};
+const err33 = {instancePath:instancePath+"/rules/" + i1+"/terms",schemaPath:"#/definitions/rule/properties/terms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema29.properties.terms.type,parentSchema:schema29.properties.terms,data:data23};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1362,7 +1363,7 @@ const len5 = data25.length;
 for(let i5=0; i5<len5; i5++){
 let data26 = data25[i5];
 if(typeof data26 !== "string"){
-const err34 = {instancePath:instancePath+"/rules/" + i1+"/topics/" + i5,schemaPath:"#/definitions/rule/properties/topics/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.topics.items.type,parentSchema:schema27.properties.topics.items,data:data26};
+const err34 = {instancePath:instancePath+"/rules/" + i1+"/topics/" + i5,schemaPath:"#/definitions/rule/properties/topics/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.topics.items.type,parentSchema:schema29.properties.topics.items,data:data26};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1374,7 +1375,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/rules/" + i1+"/topics",schemaPath:"#/definitions/rule/properties/topics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema27.properties.topics.type,parentSchema:schema27.properties.topics,data:data25};
+const err35 = {instancePath:instancePath+"/rules/" + i1+"/topics",schemaPath:"#/definitions/rule/properties/topics/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema29.properties.topics.type,parentSchema:schema29.properties.topics,data:data25};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1391,7 +1392,7 @@ const len6 = data27.length;
 for(let i6=0; i6<len6; i6++){
 let data28 = data27[i6];
 if(!((data28 === "request") || (data28 === "response"))){
-const err36 = {instancePath:instancePath+"/rules/" + i1+"/applies_to/" + i6,schemaPath:"#/definitions/rule/properties/applies_to/items/enum",keyword:"enum",params:{allowedValues: schema27.properties.applies_to.items.enum},message:"must be equal to one of the allowed values",schema:schema27.properties.applies_to.items.enum,parentSchema:schema27.properties.applies_to.items,data:data28};
+const err36 = {instancePath:instancePath+"/rules/" + i1+"/applies_to/" + i6,schemaPath:"#/definitions/rule/properties/applies_to/items/enum",keyword:"enum",params:{allowedValues: schema29.properties.applies_to.items.enum},message:"must be equal to one of the allowed values",schema:schema29.properties.applies_to.items.enum,parentSchema:schema29.properties.applies_to.items,data:data28};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1403,7 +1404,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/rules/" + i1+"/applies_to",schemaPath:"#/definitions/rule/properties/applies_to/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema27.properties.applies_to.type,parentSchema:schema27.properties.applies_to,data:data27};
+const err37 = {instancePath:instancePath+"/rules/" + i1+"/applies_to",schemaPath:"#/definitions/rule/properties/applies_to/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema29.properties.applies_to.type,parentSchema:schema29.properties.applies_to,data:data27};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1416,7 +1417,7 @@ errors++;
 if(data5.max_tokens !== undefined){
 let data29 = data5.max_tokens;
 if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err38 = {instancePath:instancePath+"/rules/" + i1+"/max_tokens",schemaPath:"#/definitions/rule/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.properties.max_tokens.type,parentSchema:schema27.properties.max_tokens,data:data29};
+const err38 = {instancePath:instancePath+"/rules/" + i1+"/max_tokens",schemaPath:"#/definitions/rule/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema29.properties.max_tokens.type,parentSchema:schema29.properties.max_tokens,data:data29};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1427,7 +1428,7 @@ errors++;
 }
 if((typeof data29 == "number") && (isFinite(data29))){
 if(data29 < 1 || isNaN(data29)){
-const err39 = {instancePath:instancePath+"/rules/" + i1+"/max_tokens",schemaPath:"#/definitions/rule/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema27.properties.max_tokens,data:data29};
+const err39 = {instancePath:instancePath+"/rules/" + i1+"/max_tokens",schemaPath:"#/definitions/rule/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema29.properties.max_tokens,data:data29};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1440,7 +1441,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data5};
+const err40 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/definitions/rule/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data:data5};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1452,7 +1453,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.properties.rules.type,parentSchema:schema26.properties.rules,data:data4};
+const err41 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema28.properties.rules.type,parentSchema:schema28.properties.rules,data:data4};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1464,7 +1465,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data};
+const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2055,20 +2056,16 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data.hooks !== undefined){
-let data28 = data.hooks;
+if(data.routing !== undefined){
+let data28 = data.routing;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.on_startup !== undefined){
-let data29 = data28.on_startup;
+if(data28.router !== undefined){
+let data29 = data28.router;
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.preload !== undefined){
-let data30 = data29.preload;
-if(Array.isArray(data30)){
-const len3 = data30.length;
-for(let i3=0; i3<len3; i3++){
-let data31 = data30[i3];
-if(typeof data31 !== "string"){
-const err43 = {instancePath:instancePath+"/hooks/on_startup/preload/" + i3,schemaPath:"#/properties/hooks/properties/on_startup/properties/preload/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hooks.properties.on_startup.properties.preload.items.type,parentSchema:schema11.properties.hooks.properties.on_startup.properties.preload.items,data:data31};
+if(data29.use !== undefined){
+let data30 = data29.use;
+if(typeof data30 !== "string"){
+const err43 = {instancePath:instancePath+"/routing/router/use",schemaPath:"#/properties/routing/properties/router/properties/use/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.router.properties.use.type,parentSchema:schema11.properties.routing.properties.router.properties.use,data:data30};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2077,10 +2074,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/hooks/on_startup/preload",schemaPath:"#/properties/hooks/properties/on_startup/properties/preload/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hooks.properties.on_startup.properties.preload.type,parentSchema:schema11.properties.hooks.properties.on_startup.properties.preload,data:data30};
+if(!((data30 === "group") || (data30 === "matrix"))){
+const err44 = {instancePath:instancePath+"/routing/router/use",schemaPath:"#/properties/routing/properties/router/properties/use/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.router.properties.use.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.router.properties.use.enum,parentSchema:schema11.properties.routing.properties.router.properties.use,data:data30};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2090,9 +2085,19 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/hooks/on_startup",schemaPath:"#/properties/hooks/properties/on_startup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.hooks.properties.on_startup.type,parentSchema:schema11.properties.hooks.properties.on_startup,data:data29};
+if(data29.settings !== undefined){
+let data31 = data29.settings;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.groups !== undefined){
+let data32 = data31.groups;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key4 in data32){
+let data33 = data32[key4];
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.swap !== undefined){
+let data34 = data33.swap;
+if(typeof data34 !== "boolean"){
+const err45 = {instancePath:instancePath+"/routing/router/settings/groups/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/swap",schemaPath:"#/definitions/group/properties/swap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.swap.type,parentSchema:schema22.properties.swap,data:data34};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2102,9 +2107,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.hooks.type,parentSchema:schema11.properties.hooks,data:data28};
+if(data33.exclusive !== undefined){
+let data35 = data33.exclusive;
+if(typeof data35 !== "boolean"){
+const err46 = {instancePath:instancePath+"/routing/router/settings/groups/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/exclusive",schemaPath:"#/definitions/group/properties/exclusive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.exclusive.type,parentSchema:schema22.properties.exclusive,data:data35};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2114,18 +2120,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data.peers !== undefined){
-let data32 = data.peers;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-for(const key4 in data32){
-if(!(validate15(data32[key4], {instancePath:instancePath+"/peers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data32,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err47 = {instancePath:instancePath+"/peers",schemaPath:"#/properties/peers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.peers.type,parentSchema:schema11.properties.peers,data:data32};
+if(data33.persistent !== undefined){
+let data36 = data33.persistent;
+if(typeof data36 !== "boolean"){
+const err47 = {instancePath:instancePath+"/routing/router/settings/groups/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/persistent",schemaPath:"#/definitions/group/properties/persistent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema22.properties.persistent.type,parentSchema:schema22.properties.persistent,data:data36};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2135,14 +2133,14 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data.corsOrigins !== undefined){
-let data34 = data.corsOrigins;
-if(Array.isArray(data34)){
-const len4 = data34.length;
-for(let i4=0; i4<len4; i4++){
-let data35 = data34[i4];
-if(typeof data35 !== "string"){
-const err48 = {instancePath:instancePath+"/corsOrigins/" + i4,schemaPath:"#/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.corsOrigins.items.type,parentSchema:schema11.properties.corsOrigins.items,data:data35};
+if(data33.members !== undefined){
+let data37 = data33.members;
+if(Array.isArray(data37)){
+const len3 = data37.length;
+for(let i3=0; i3<len3; i3++){
+let data38 = data37[i3];
+if(typeof data38 !== "string"){
+const err48 = {instancePath:instancePath+"/routing/router/settings/groups/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/members/" + i3,schemaPath:"#/definitions/group/properties/members/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.members.items.type,parentSchema:schema22.properties.members.items,data:data38};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2154,7 +2152,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/corsOrigins",schemaPath:"#/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.corsOrigins.type,parentSchema:schema11.properties.corsOrigins,data:data34};
+const err49 = {instancePath:instancePath+"/routing/router/settings/groups/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/members",schemaPath:"#/definitions/group/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.members.type,parentSchema:schema22.properties.members,data:data37};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2164,11 +2162,9 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data.maxRequestBodyMB !== undefined){
-let data36 = data.maxRequestBodyMB;
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 <= 0 || isNaN(data36)){
-const err50 = {instancePath:instancePath+"/maxRequestBodyMB",schemaPath:"#/properties/maxRequestBodyMB/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema11.properties.maxRequestBodyMB,data:data36};
+}
+else {
+const err50 = {instancePath:instancePath+"/routing/router/settings/groups/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/group/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data33};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2178,8 +2174,9 @@ vErrors.push(err50);
 errors++;
 }
 }
+}
 else {
-const err51 = {instancePath:instancePath+"/maxRequestBodyMB",schemaPath:"#/properties/maxRequestBodyMB/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.maxRequestBodyMB.type,parentSchema:schema11.properties.maxRequestBodyMB,data:data36};
+const err51 = {instancePath:instancePath+"/routing/router/settings/groups",schemaPath:"#/properties/routing/properties/router/properties/settings/properties/groups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.router.properties.settings.properties.groups.type,parentSchema:schema11.properties.routing.properties.router.properties.settings.properties.groups,data:data32};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2189,11 +2186,16 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.requestBodyTimeout !== undefined){
-let data37 = data.requestBodyTimeout;
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 0 || isNaN(data37)){
-const err52 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.requestBodyTimeout,data:data37};
+if(data31.matrix !== undefined){
+let data39 = data31.matrix;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.vars !== undefined){
+let data40 = data39.vars;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key5 in data40){
+let data41 = data40[key5];
+if(typeof data41 !== "string"){
+const err52 = {instancePath:instancePath+"/routing/router/settings/matrix/vars/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/properties/vars/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.vars.additionalProperties.type,parentSchema:schema24.properties.vars.additionalProperties,data:data41};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2203,8 +2205,9 @@ vErrors.push(err52);
 errors++;
 }
 }
+}
 else {
-const err53 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.requestBodyTimeout.type,parentSchema:schema11.properties.requestBodyTimeout,data:data37};
+const err53 = {instancePath:instancePath+"/routing/router/settings/matrix/vars",schemaPath:"#/definitions/matrix/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.properties.vars.type,parentSchema:schema24.properties.vars,data:data40};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2214,11 +2217,13 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data.clientStallTimeout !== undefined){
-let data38 = data.clientStallTimeout;
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 0 || isNaN(data38)){
-const err54 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clientStallTimeout,data:data38};
+if(data39.evict_costs !== undefined){
+let data42 = data39.evict_costs;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key6 in data42){
+let data43 = data42[key6];
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err54 = {instancePath:instancePath+"/routing/router/settings/matrix/evict_costs/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/properties/evict_costs/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.properties.evict_costs.additionalProperties.type,parentSchema:schema24.properties.evict_costs.additionalProperties,data:data43};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2227,9 +2232,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.clientStallTimeout.type,parentSchema:schema11.properties.clientStallTimeout,data:data38};
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 < 1 || isNaN(data43)){
+const err55 = {instancePath:instancePath+"/routing/router/settings/matrix/evict_costs/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/properties/evict_costs/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24.properties.evict_costs.additionalProperties,data:data43};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2239,19 +2244,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data.policies !== undefined){
-let data39 = data.policies;
-if(Array.isArray(data39)){
-const len5 = data39.length;
-for(let i5=0; i5<len5; i5++){
-if(!(validate17(data39[i5], {instancePath:instancePath+"/policies/" + i5,parentData:data39,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/policies",schemaPath:"#/properties/policies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.policies.type,parentSchema:schema11.properties.policies,data:data39};
+const err56 = {instancePath:instancePath+"/routing/router/settings/matrix/evict_costs",schemaPath:"#/definitions/matrix/properties/evict_costs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.properties.evict_costs.type,parentSchema:schema24.properties.evict_costs,data:data42};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2261,11 +2257,13 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data.audit !== undefined){
-let data41 = data.audit;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.path === undefined){
-const err57 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema11.properties.audit.required,parentSchema:schema11.properties.audit,data:data41};
+if(data39.sets !== undefined){
+let data44 = data39.sets;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key7 in data44){
+let data45 = data44[key7];
+if(typeof data45 !== "string"){
+const err57 = {instancePath:instancePath+"/routing/router/settings/matrix/sets/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/properties/sets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.sets.additionalProperties.type,parentSchema:schema24.properties.sets.additionalProperties,data:data45};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2274,11 +2272,10 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data41.path !== undefined){
-let data42 = data41.path;
-if(typeof data42 === "string"){
-if(func2(data42) < 1){
-const err58 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data42};
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/routing/router/settings/matrix/sets",schemaPath:"#/definitions/matrix/properties/sets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.properties.sets.type,parentSchema:schema24.properties.sets,data:data44};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2288,8 +2285,9 @@ vErrors.push(err58);
 errors++;
 }
 }
+}
 else {
-const err59 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data42};
+const err59 = {instancePath:instancePath+"/routing/router/settings/matrix",schemaPath:"#/definitions/matrix/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data:data39};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2299,10 +2297,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data41.immutable !== undefined){
-let data43 = data41.immutable;
-if(typeof data43 !== "boolean"){
-const err60 = {instancePath:instancePath+"/audit/immutable",schemaPath:"#/properties/audit/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.immutable.type,parentSchema:schema11.properties.audit.properties.immutable,data:data43};
+}
+else {
+const err60 = {instancePath:instancePath+"/routing/router/settings",schemaPath:"#/properties/routing/properties/router/properties/settings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.router.properties.settings.type,parentSchema:schema11.properties.routing.properties.router.properties.settings,data:data31};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2312,10 +2309,9 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data41.retention_days !== undefined){
-let data44 = data41.retention_days;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err61 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.retention_days.type,parentSchema:schema11.properties.audit.properties.retention_days,data:data44};
+}
+else {
+const err61 = {instancePath:instancePath+"/routing/router",schemaPath:"#/properties/routing/properties/router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.router.type,parentSchema:schema11.properties.routing.properties.router,data:data29};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2324,9 +2320,14 @@ vErrors.push(err61);
 }
 errors++;
 }
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 < 0 || isNaN(data44)){
-const err62 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.retention_days,data:data44};
+}
+if(data28.scheduler !== undefined){
+let data46 = data28.scheduler;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.use !== undefined){
+let data47 = data46.use;
+if(typeof data47 !== "string"){
+const err62 = {instancePath:instancePath+"/routing/scheduler/use",schemaPath:"#/properties/routing/properties/scheduler/properties/use/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.scheduler.properties.use.type,parentSchema:schema11.properties.routing.properties.scheduler.properties.use,data:data47};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2335,12 +2336,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-if(data41.log_all_access !== undefined){
-let data45 = data41.log_all_access;
-if(typeof data45 !== "boolean"){
-const err63 = {instancePath:instancePath+"/audit/log_all_access",schemaPath:"#/properties/audit/properties/log_all_access/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.log_all_access.type,parentSchema:schema11.properties.audit.properties.log_all_access,data:data45};
+if(!(data47 === "fifo")){
+const err63 = {instancePath:instancePath+"/routing/scheduler/use",schemaPath:"#/properties/routing/properties/scheduler/properties/use/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.scheduler.properties.use.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.scheduler.properties.use.enum,parentSchema:schema11.properties.routing.properties.scheduler.properties.use,data:data47};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2350,10 +2347,19 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data41.flush_interval_ms !== undefined){
-let data46 = data41.flush_interval_ms;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err64 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.flush_interval_ms.type,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data46};
+if(data46.settings !== undefined){
+let data48 = data46.settings;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.fifo !== undefined){
+let data49 = data48.fifo;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.priority !== undefined){
+let data50 = data49.priority;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key8 in data50){
+let data51 = data50[key8];
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err64 = {instancePath:instancePath+"/routing/scheduler/settings/fifo/priority/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/routing/properties/scheduler/properties/settings/properties/fifo/properties/priority/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.routing.properties.scheduler.properties.settings.properties.fifo.properties.priority.additionalProperties.type,parentSchema:schema11.properties.routing.properties.scheduler.properties.settings.properties.fifo.properties.priority.additionalProperties,data:data51};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2362,9 +2368,10 @@ vErrors.push(err64);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 0 || isNaN(data46)){
-const err65 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data46};
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/routing/scheduler/settings/fifo/priority",schemaPath:"#/properties/routing/properties/scheduler/properties/settings/properties/fifo/properties/priority/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.scheduler.properties.settings.properties.fifo.properties.priority.type,parentSchema:schema11.properties.routing.properties.scheduler.properties.settings.properties.fifo.properties.priority,data:data50};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2375,10 +2382,8 @@ errors++;
 }
 }
 }
-if(data41.fsync !== undefined){
-let data47 = data41.fsync;
-if(typeof data47 !== "boolean"){
-const err66 = {instancePath:instancePath+"/audit/fsync",schemaPath:"#/properties/audit/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.fsync.type,parentSchema:schema11.properties.audit.properties.fsync,data:data47};
+else {
+const err66 = {instancePath:instancePath+"/routing/scheduler/settings/fifo",schemaPath:"#/properties/routing/properties/scheduler/properties/settings/properties/fifo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.scheduler.properties.settings.properties.fifo.type,parentSchema:schema11.properties.routing.properties.scheduler.properties.settings.properties.fifo,data:data49};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2390,7 +2395,7 @@ errors++;
 }
 }
 else {
-const err67 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data41};
+const err67 = {instancePath:instancePath+"/routing/scheduler/settings",schemaPath:"#/properties/routing/properties/scheduler/properties/settings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.scheduler.properties.settings.type,parentSchema:schema11.properties.routing.properties.scheduler.properties.settings,data:data48};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2400,16 +2405,9 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data.rateLimits !== undefined){
-let data48 = data.rateLimits;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.default !== undefined){
-let data49 = data48.default;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.requestsPerMinute !== undefined){
-let data50 = data49.requestsPerMinute;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err68 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute.type,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data50};
+}
+else {
+const err68 = {instancePath:instancePath+"/routing/scheduler",schemaPath:"#/properties/routing/properties/scheduler/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.scheduler.type,parentSchema:schema11.properties.routing.properties.scheduler,data:data46};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2418,9 +2416,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 < 1 || isNaN(data50)){
-const err69 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data50};
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data28};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2430,10 +2429,20 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
-}
-else {
-const err70 = {instancePath:instancePath+"/rateLimits/default",schemaPath:"#/properties/rateLimits/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.properties.default.type,parentSchema:schema11.properties.rateLimits.properties.default,data:data49};
+if(data.hooks !== undefined){
+let data52 = data.hooks;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.on_startup !== undefined){
+let data53 = data52.on_startup;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.preload !== undefined){
+let data54 = data53.preload;
+if(Array.isArray(data54)){
+const len4 = data54.length;
+for(let i4=0; i4<len4; i4++){
+let data55 = data54[i4];
+if(typeof data55 !== "string"){
+const err70 = {instancePath:instancePath+"/hooks/on_startup/preload/" + i4,schemaPath:"#/properties/hooks/properties/on_startup/properties/preload/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hooks.properties.on_startup.properties.preload.items.type,parentSchema:schema11.properties.hooks.properties.on_startup.properties.preload.items,data:data55};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2445,7 +2454,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/rateLimits",schemaPath:"#/properties/rateLimits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.type,parentSchema:schema11.properties.rateLimits,data:data48};
+const err71 = {instancePath:instancePath+"/hooks/on_startup/preload",schemaPath:"#/properties/hooks/properties/on_startup/properties/preload/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hooks.properties.on_startup.properties.preload.type,parentSchema:schema11.properties.hooks.properties.on_startup.properties.preload,data:data54};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2455,13 +2464,9 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data.cache !== undefined){
-let data51 = data.cache;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.enabled !== undefined){
-let data52 = data51.enabled;
-if(typeof data52 !== "boolean"){
-const err72 = {instancePath:instancePath+"/cache/enabled",schemaPath:"#/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cache.properties.enabled.type,parentSchema:schema11.properties.cache.properties.enabled,data:data52};
+}
+else {
+const err72 = {instancePath:instancePath+"/hooks/on_startup",schemaPath:"#/properties/hooks/properties/on_startup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.hooks.properties.on_startup.type,parentSchema:schema11.properties.hooks.properties.on_startup,data:data53};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2471,10 +2476,9 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data51.ttl !== undefined){
-let data53 = data51.ttl;
-if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err73 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.ttl.type,parentSchema:schema11.properties.cache.properties.ttl,data:data53};
+}
+else {
+const err73 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.hooks.type,parentSchema:schema11.properties.hooks,data:data52};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2483,9 +2487,19 @@ vErrors.push(err73);
 }
 errors++;
 }
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 < 0 || isNaN(data53)){
-const err74 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.cache.properties.ttl,data:data53};
+}
+if(data.peers !== undefined){
+let data56 = data.peers;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key9 in data56){
+if(!(validate15(data56[key9], {instancePath:instancePath+"/peers/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data56,parentDataProperty:key9,rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/peers",schemaPath:"#/properties/peers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.peers.type,parentSchema:schema11.properties.peers,data:data56};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2495,11 +2509,14 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-if(data51.maxEntries !== undefined){
-let data54 = data51.maxEntries;
-if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
-const err75 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.maxEntries.type,parentSchema:schema11.properties.cache.properties.maxEntries,data:data54};
+if(data.corsOrigins !== undefined){
+let data58 = data.corsOrigins;
+if(Array.isArray(data58)){
+const len5 = data58.length;
+for(let i5=0; i5<len5; i5++){
+let data59 = data58[i5];
+if(typeof data59 !== "string"){
+const err75 = {instancePath:instancePath+"/corsOrigins/" + i5,schemaPath:"#/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.corsOrigins.items.type,parentSchema:schema11.properties.corsOrigins.items,data:data59};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2508,9 +2525,10 @@ vErrors.push(err75);
 }
 errors++;
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 < 1 || isNaN(data54)){
-const err76 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cache.properties.maxEntries,data:data54};
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/corsOrigins",schemaPath:"#/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.corsOrigins.type,parentSchema:schema11.properties.corsOrigins,data:data58};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2520,10 +2538,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cache.type,parentSchema:schema11.properties.cache,data:data51};
+if(data.maxRequestBodyMB !== undefined){
+let data60 = data.maxRequestBodyMB;
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 <= 0 || isNaN(data60)){
+const err77 = {instancePath:instancePath+"/maxRequestBodyMB",schemaPath:"#/properties/maxRequestBodyMB/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema11.properties.maxRequestBodyMB,data:data60};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2533,10 +2552,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data.logTimeFormat !== undefined){
-let data56 = data.logTimeFormat;
-if(typeof data56 !== "string"){
-const err78 = {instancePath:instancePath+"/logTimeFormat",schemaPath:"#/properties/logTimeFormat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.logTimeFormat.type,parentSchema:schema11.properties.logTimeFormat,data:data56};
+else {
+const err78 = {instancePath:instancePath+"/maxRequestBodyMB",schemaPath:"#/properties/maxRequestBodyMB/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.maxRequestBodyMB.type,parentSchema:schema11.properties.maxRequestBodyMB,data:data60};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2546,10 +2563,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data.metricsMaxInMemory !== undefined){
-let data57 = data.metricsMaxInMemory;
-if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
-const err79 = {instancePath:instancePath+"/metricsMaxInMemory",schemaPath:"#/properties/metricsMaxInMemory/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.metricsMaxInMemory.type,parentSchema:schema11.properties.metricsMaxInMemory,data:data57};
+if(data.requestBodyTimeout !== undefined){
+let data61 = data.requestBodyTimeout;
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 0 || isNaN(data61)){
+const err79 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.requestBodyTimeout,data:data61};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2558,9 +2576,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 < 0 || isNaN(data57)){
-const err80 = {instancePath:instancePath+"/metricsMaxInMemory",schemaPath:"#/properties/metricsMaxInMemory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.metricsMaxInMemory,data:data57};
+}
+else {
+const err80 = {instancePath:instancePath+"/requestBodyTimeout",schemaPath:"#/properties/requestBodyTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.requestBodyTimeout.type,parentSchema:schema11.properties.requestBodyTimeout,data:data61};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2570,15 +2588,482 @@ vErrors.push(err80);
 errors++;
 }
 }
-}
-}
-else {
-const err81 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data.clientStallTimeout !== undefined){
+let data62 = data.clientStallTimeout;
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 0 || isNaN(data62)){
+const err81 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clientStallTimeout,data:data62};
 if(vErrors === null){
 vErrors = [err81];
 }
 else {
 vErrors.push(err81);
+}
+errors++;
+}
+}
+else {
+const err82 = {instancePath:instancePath+"/clientStallTimeout",schemaPath:"#/properties/clientStallTimeout/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.clientStallTimeout.type,parentSchema:schema11.properties.clientStallTimeout,data:data62};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data.policies !== undefined){
+let data63 = data.policies;
+if(Array.isArray(data63)){
+const len6 = data63.length;
+for(let i6=0; i6<len6; i6++){
+if(!(validate17(data63[i6], {instancePath:instancePath+"/policies/" + i6,parentData:data63,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/policies",schemaPath:"#/properties/policies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.policies.type,parentSchema:schema11.properties.policies,data:data63};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data.audit !== undefined){
+let data65 = data.audit;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.path === undefined){
+const err84 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema11.properties.audit.required,parentSchema:schema11.properties.audit,data:data65};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+if(data65.path !== undefined){
+let data66 = data65.path;
+if(typeof data66 === "string"){
+if(func2(data66) < 1){
+const err85 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data66};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data66};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data65.immutable !== undefined){
+let data67 = data65.immutable;
+if(typeof data67 !== "boolean"){
+const err87 = {instancePath:instancePath+"/audit/immutable",schemaPath:"#/properties/audit/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.immutable.type,parentSchema:schema11.properties.audit.properties.immutable,data:data67};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data65.retention_days !== undefined){
+let data68 = data65.retention_days;
+if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
+const err88 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.retention_days.type,parentSchema:schema11.properties.audit.properties.retention_days,data:data68};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+if((typeof data68 == "number") && (isFinite(data68))){
+if(data68 < 0 || isNaN(data68)){
+const err89 = {instancePath:instancePath+"/audit/retention_days",schemaPath:"#/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.retention_days,data:data68};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+}
+if(data65.log_all_access !== undefined){
+let data69 = data65.log_all_access;
+if(typeof data69 !== "boolean"){
+const err90 = {instancePath:instancePath+"/audit/log_all_access",schemaPath:"#/properties/audit/properties/log_all_access/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.log_all_access.type,parentSchema:schema11.properties.audit.properties.log_all_access,data:data69};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data65.flush_interval_ms !== undefined){
+let data70 = data65.flush_interval_ms;
+if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
+const err91 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.flush_interval_ms.type,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data70};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+if((typeof data70 == "number") && (isFinite(data70))){
+if(data70 < 0 || isNaN(data70)){
+const err92 = {instancePath:instancePath+"/audit/flush_interval_ms",schemaPath:"#/properties/audit/properties/flush_interval_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.audit.properties.flush_interval_ms,data:data70};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+}
+if(data65.fsync !== undefined){
+let data71 = data65.fsync;
+if(typeof data71 !== "boolean"){
+const err93 = {instancePath:instancePath+"/audit/fsync",schemaPath:"#/properties/audit/properties/fsync/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.fsync.type,parentSchema:schema11.properties.audit.properties.fsync,data:data71};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data65};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data.rateLimits !== undefined){
+let data72 = data.rateLimits;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72.default !== undefined){
+let data73 = data72.default;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.requestsPerMinute !== undefined){
+let data74 = data73.requestsPerMinute;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err95 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute.type,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data74};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 < 1 || isNaN(data74)){
+const err96 = {instancePath:instancePath+"/rateLimits/default/requestsPerMinute",schemaPath:"#/properties/rateLimits/properties/default/properties/requestsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.rateLimits.properties.default.properties.requestsPerMinute,data:data74};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/rateLimits/default",schemaPath:"#/properties/rateLimits/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.properties.default.type,parentSchema:schema11.properties.rateLimits.properties.default,data:data73};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/rateLimits",schemaPath:"#/properties/rateLimits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.rateLimits.type,parentSchema:schema11.properties.rateLimits,data:data72};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data.cache !== undefined){
+let data75 = data.cache;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.enabled !== undefined){
+let data76 = data75.enabled;
+if(typeof data76 !== "boolean"){
+const err99 = {instancePath:instancePath+"/cache/enabled",schemaPath:"#/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cache.properties.enabled.type,parentSchema:schema11.properties.cache.properties.enabled,data:data76};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+if(data75.ttl !== undefined){
+let data77 = data75.ttl;
+if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
+const err100 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.ttl.type,parentSchema:schema11.properties.cache.properties.ttl,data:data77};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if((typeof data77 == "number") && (isFinite(data77))){
+if(data77 < 0 || isNaN(data77)){
+const err101 = {instancePath:instancePath+"/cache/ttl",schemaPath:"#/properties/cache/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.cache.properties.ttl,data:data77};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+if(data75.maxEntries !== undefined){
+let data78 = data75.maxEntries;
+if(!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))){
+const err102 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cache.properties.maxEntries.type,parentSchema:schema11.properties.cache.properties.maxEntries,data:data78};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+if((typeof data78 == "number") && (isFinite(data78))){
+if(data78 < 1 || isNaN(data78)){
+const err103 = {instancePath:instancePath+"/cache/maxEntries",schemaPath:"#/properties/cache/properties/maxEntries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cache.properties.maxEntries,data:data78};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cache.type,parentSchema:schema11.properties.cache,data:data75};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data.logTimeFormat !== undefined){
+let data80 = data.logTimeFormat;
+if(typeof data80 !== "string"){
+const err105 = {instancePath:instancePath+"/logTimeFormat",schemaPath:"#/properties/logTimeFormat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.logTimeFormat.type,parentSchema:schema11.properties.logTimeFormat,data:data80};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data.metricsMaxInMemory !== undefined){
+let data81 = data.metricsMaxInMemory;
+if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
+const err106 = {instancePath:instancePath+"/metricsMaxInMemory",schemaPath:"#/properties/metricsMaxInMemory/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.metricsMaxInMemory.type,parentSchema:schema11.properties.metricsMaxInMemory,data:data81};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 < 0 || isNaN(data81)){
+const err107 = {instancePath:instancePath+"/metricsMaxInMemory",schemaPath:"#/properties/metricsMaxInMemory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.metricsMaxInMemory,data:data81};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+if(data.matrix !== undefined){
+let data84 = data.matrix;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.vars !== undefined){
+let data85 = data84.vars;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key10 in data85){
+let data86 = data85[key10];
+if(typeof data86 !== "string"){
+const err108 = {instancePath:instancePath+"/matrix/vars/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/properties/vars/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.vars.additionalProperties.type,parentSchema:schema24.properties.vars.additionalProperties,data:data86};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/matrix/vars",schemaPath:"#/definitions/matrix/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.properties.vars.type,parentSchema:schema24.properties.vars,data:data85};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data84.evict_costs !== undefined){
+let data87 = data84.evict_costs;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+for(const key11 in data87){
+let data88 = data87[key11];
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err110 = {instancePath:instancePath+"/matrix/evict_costs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/properties/evict_costs/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.properties.evict_costs.additionalProperties.type,parentSchema:schema24.properties.evict_costs.additionalProperties,data:data88};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 < 1 || isNaN(data88)){
+const err111 = {instancePath:instancePath+"/matrix/evict_costs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/properties/evict_costs/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24.properties.evict_costs.additionalProperties,data:data88};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/matrix/evict_costs",schemaPath:"#/definitions/matrix/properties/evict_costs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.properties.evict_costs.type,parentSchema:schema24.properties.evict_costs,data:data87};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+if(data84.sets !== undefined){
+let data89 = data84.sets;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key12 in data89){
+let data90 = data89[key12];
+if(typeof data90 !== "string"){
+const err113 = {instancePath:instancePath+"/matrix/sets/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/properties/sets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.sets.additionalProperties.type,parentSchema:schema24.properties.sets.additionalProperties,data:data90};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/matrix/sets",schemaPath:"#/definitions/matrix/properties/sets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.properties.sets.type,parentSchema:schema24.properties.sets,data:data89};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data:data84};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+}
+else {
+const err116 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
 }
 errors++;
 }

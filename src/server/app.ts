@@ -29,6 +29,7 @@ import { getModelRoutes } from './routes/model-routes.js';
 import { getObserveRoutes } from './routes/observe-routes.js';
 import { getProxyRoutes } from './routes/proxy-routes.js';
 import { getUiRoutes } from './routes/ui-routes.js';
+import { getVersionRoutes, UNKNOWN_BUILD, type BuildInfo } from './routes/version-routes.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -52,6 +53,8 @@ export interface AppDeps {
    * config reload. Default: one of this app's own, closed with it.
    */
   readonly observe?: Observability;
+  /** Answered by GET /api/version. Default: all "unknown". */
+  readonly build?: BuildInfo;
 }
 
 export interface SwapgateApp {
@@ -102,6 +105,7 @@ export function createApp(deps: AppDeps): SwapgateApp {
     ...getLogRoutes({ hub, resolver }),
     ...getUiRoutes({ config, supervisor, hub }),
     ...getObserveRoutes(observe),
+    ...getVersionRoutes(deps.build ?? UNKNOWN_BUILD),
   ];
 
   const cors = createCors({ origins: config.corsOrigins });

@@ -5,7 +5,8 @@
 // HTTP hygiene lives here too: the slowloris bounds below, a JSON answer for whatever node's
 // parser refuses (client-error.ts), absolute-form targets reduced to paths (request-target.ts),
 // and `Expect: 100-continue` answered 413 (no 100 first) when the declared body is over the limit.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions as HttpServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { formatErrorBody, type SwapgateError } from '../shared/errors.js';
@@ -44,6 +45,8 @@ export interface ServerOptions {
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly connectionsCheckMs?: number;
+  /** PEM certificate (chain) and key: serve HTTPS (llama-swap's -tls-cert-file/-tls-key-file). */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
 export interface RunningServer {
@@ -64,15 +67,16 @@ export async function startServer(app: FetchApp, options: ServerOptions): Promis
     incoming.url = target;
     if (current.serveDirect?.(incoming, outgoing) !== true) void viaHono(incoming, outgoing);
   };
-  const server = createServer(
-    {
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-      headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
-      requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
-      connectionsCheckingInterval: options.connectionsCheckMs ?? CONNECTIONS_CHECK_MS,
-    },
-    serve,
-  );
+  const httpOptions: HttpServerOptions = {
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: options.connectionsCheckMs ?? CONNECTIONS_CHECK_MS,
+  };
+  // Same options and listener either way; an https server is an http server over TLS sockets.
+  const { tls } = options;
+  const server: Server =
+    tls === undefined ? createServer(httpOptions, serve) : createHttpsServer({ ...httpOptions, cert: tls.cert, key: tls.key }, serve);
   server.on('clientError', answerClientError);
   server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const limit = current.maxRequestBodyBytes;

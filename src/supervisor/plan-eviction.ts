@@ -1,9 +1,13 @@
-// Which running models must stop before `target` may run, following llama-swap's groups:
-// a swap group runs one member at a time; an exclusive group stops every other group that is
-// not persistent; models in no group form the implicit group (swap + exclusive).
+// Which running models must stop before `target` may run. Under the group router, llama-swap's
+// groups: a swap group runs one member at a time; an exclusive group stops every other group
+// that is not persistent; models in no group form the implicit group (swap + exclusive). Under
+// the matrix router, the solver's choice (config/matrix/solve-matrix.ts), with the running
+// models in id order as llama-swap hands them to it.
+import { solveMatrix, type MatrixDecision } from '../config/matrix/solve-matrix.js';
 import type { Config, GroupConfig } from '../config/types.js';
 
-export type GroupLookup = Pick<Config, 'models' | 'groups'>;
+/** The parts of the config eviction reads. */
+export type GroupLookup = Pick<Config, 'models' | 'groups' | 'routing'>;
 
 interface GroupIndex {
   readonly groupOf: ReadonlyMap<string, GroupConfig>;
@@ -19,11 +23,11 @@ function getGroupIndex(config: GroupLookup): GroupIndex {
   const byId = new Map(config.groups.map((group) => [group.id, group]));
   const groupOf = new Map<string, GroupConfig>();
   for (const model of config.models) {
-    const group = byId.get(model.groupId);
-    if (group === undefined) {
-      throw new Error(`model "${model.id}" names group "${model.groupId}", which the config does not define`);
+    const group = model.groupId === null ? undefined : byId.get(model.groupId);
+    if (group !== undefined) groupOf.set(model.id, group);
+    else if (config.routing.router.use === 'group') {
+      throw new Error(`model "${model.id}" names group "${String(model.groupId)}", which the config does not define`);
     }
-    groupOf.set(model.id, group);
   }
   index = { groupOf, order: config.models.map((model) => model.id) };
   indexes.set(config, index);
@@ -36,7 +40,21 @@ function evicts(target: GroupConfig, other: GroupConfig): boolean {
   return target.exclusive && !other.persistent;
 }
 
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The matrix solver's whole decision (set, cost), or null under the group router. */
+export function decideMatrixEviction(target: string, running: ReadonlySet<string>, config: GroupLookup): MatrixDecision | null {
+  const { router } = config.routing;
+  if (router.use !== 'matrix') return null;
+  if (!getGroupIndex(config).order.includes(target)) throw new Error(`planEviction: unknown model "${target}"`);
+  return solveMatrix(router.matrix, target, [...running].sort(byId));
+}
+
 export function planEviction(target: string, running: ReadonlySet<string>, config: GroupLookup): string[] {
+  // The hot path asks this of running models on every step: they evict nobody (llama-swap too).
+  if (config.routing.router.use === 'matrix' && running.has(target)) return [];
+  const decision = decideMatrixEviction(target, running, config);
+  if (decision !== null) return [...decision.evict];
   const { groupOf, order } = getGroupIndex(config);
   const targetGroup = groupOf.get(target);
   if (targetGroup === undefined) throw new Error(`planEviction: unknown model "${target}"`);

@@ -1,7 +1,7 @@
 // Which models a config reload keeps, restarts, adds and removes: a pure comparison of the
 // models' restart keys (see config/model-fingerprint.ts for what counts as a change).
 import { getRestartKey } from '../config/model-fingerprint.js';
-import type { Config, ModelConfig } from '../config/types.js';
+import type { Config } from '../config/types.js';
 
 export interface ReloadPlan {
   /** Same effective definition (ids in the new config's order). */
@@ -13,17 +13,13 @@ export interface ReloadPlan {
   readonly removed: readonly string[];
 }
 
-function getRestartKeys(config: Pick<Config, 'models' | 'groups'>): Map<string, string> {
-  const groups = new Map(config.groups.map((group) => [group.id, group]));
-  const keyOf = (model: ModelConfig): string => {
-    const group = groups.get(model.groupId);
-    if (group === undefined) throw new Error(`model "${model.id}" names group "${model.groupId}", which the config does not define`);
-    return getRestartKey(model, group);
-  };
-  return new Map(config.models.map((model) => [model.id, keyOf(model)]));
+type ReloadView = Pick<Config, 'models' | 'groups' | 'routing'>;
+
+function getRestartKeys(config: ReloadView): Map<string, string> {
+  return new Map(config.models.map((model) => [model.id, getRestartKey(model, config)]));
 }
 
-export function planReload(previous: Pick<Config, 'models' | 'groups'>, next: Pick<Config, 'models' | 'groups'>): ReloadPlan {
+export function planReload(previous: ReloadView, next: ReloadView): ReloadPlan {
   const before = getRestartKeys(previous);
   const after = getRestartKeys(next);
   const kept: string[] = [];

@@ -1,10 +1,11 @@
 // The scheduler's one decision, as a pure function of a snapshot: which queued requests can
 // be served now, which models take no new requests, and which swap or stop runs next.
 // Requests for a model that is already up skip ahead of queued swaps (A B A B → A A B B);
-// swaps run one at a time, oldest first, once their victims have drained; a swap waiting
-// longer than starvationMs closes its victims to new requests so they do drain. A closed model
-// with requests in flight is draining: the scheduler bounds that by its unloadTimeout. A held
-// model (a config reload is replacing or removing it) is closed and never started.
+// swaps run one at a time in queue order (fifo priority, then oldest first) once their victims
+// have drained; a swap waiting longer than starvationMs closes its victims to new requests so
+// they do drain. A closed model with requests in flight is draining: the scheduler bounds that
+// by its unloadTimeout. A held model (a config reload is replacing or removing it) is closed
+// and never started.
 import type { ProcessState } from '../process/types.js';
 import { planEviction, type GroupLookup } from './plan-eviction.js';
 
@@ -29,7 +30,7 @@ export interface ScheduleView {
   readonly starvationMs: number;
   readonly config: GroupLookup;
   readonly models: ReadonlyMap<string, ModelView>;
-  /** Oldest first. */
+  /** Queue order: higher fifo priority first, then oldest first. */
   readonly waiters: readonly WaiterView[];
   readonly stopRequests: ReadonlyMap<string, StopRequestView>;
   /** The swap or stop in progress, if any. */

@@ -1,13 +1,14 @@
 // Owns "what runs when": the FIFO of waiting requests, in-flight counts and their leases, TTL
 // timers, drain deadlines and the one swap or stop in progress. Every change calls pump(),
 // which applies planSchedule(). A config reload holds the models it replaces, then swaps in
-// the new group rules (setConfig).
+// the new routing rules (setConfig).
 import type { Config } from '../config/types.js';
 import type { StateChange } from '../process/types.js';
 import type { Clock } from '../shared/clock.js';
 import { abortedError, shuttingDownError, type SwapgateError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { DrainDeadlines } from './drain-deadlines.js';
+import { logMatrixDecision } from './log-matrix-decision.js';
 import { ModelEntry } from './model-entry.js';
 import { ModelLease } from './model-lease.js';
 import { planEviction } from './plan-eviction.js';
@@ -33,7 +34,7 @@ export interface SchedulerDeps {
 
 export class Scheduler {
   readonly stops = new StopRequests();
-  private readonly queue = new WaitQueue();
+  private readonly queue = new WaitQueue((id) => this.config.routing.fifoPriority[id] ?? 0);
   private op: Op | null = null;
   private closed: ReadonlySet<string> = new Set();
   private readonly held = new Set<string>();
@@ -94,7 +95,7 @@ export class Scheduler {
       waiter.sawLoad = true;
       reportProgress(waiter, { kind: 'loading', elapsedMs: this.deps.clock.now() - entry.loadStartedAt });
     } else {
-      reportProgress(waiter, { kind: 'queued', position: this.queue.length });
+      reportProgress(waiter, { kind: 'queued', position: this.queue.positionOf(waiter) });
     }
     this.pump();
     return waiter.deferred.promise;
@@ -130,9 +131,10 @@ export class Scheduler {
     this.pump();
   }
 
-  /** New group rules (the entries map already holds the new models); releases every hold. */
+  /** New routing rules (the entries map already holds the new models); releases every hold. */
   setConfig(config: Config): void {
     this.config = config;
+    this.queue.reorder();
     this.held.clear();
     this.version += 1;
     this.pump();
@@ -273,7 +275,10 @@ export class Scheduler {
     const queuedAt = target === null ? null : (this.queue.items.find((w) => w.modelId === target)?.enqueuedAt ?? null);
     const op: Op = { target, victims: next.victims, controller: new AbortController(), queuedAt };
     this.op = op;
-    if (target !== null) this.getEntry(target).loadStartedAt = null;
+    if (target !== null) {
+      logMatrixDecision(this.deps.logger, target, this.running, this.config);
+      this.getEntry(target).loadStartedAt = null;
+    }
     try {
       await runOp(op, this.opHost);
     } catch (error) {

@@ -1,5 +1,6 @@
-// Requests queued until their model can serve them (after a start, a swap or a drain),
-// oldest first. Each waiter leaves the queue exactly once: admitted, failed or aborted.
+// Requests queued until their model can serve them (after a start, a swap or a drain), in
+// llama-swap's FIFO order: by model priority (routing.scheduler.settings.fifo.priority, higher
+// first), then oldest first. Each waiter leaves the queue exactly once: admitted, failed or aborted.
 import { createDeferred, type Deferred } from '../shared/deferred.js';
 import type { AcquireOptions, Lease, LoadProgress } from './types.js';
 import type { ModelEntry } from './model-entry.js';
@@ -18,6 +19,9 @@ export interface Waiter extends WaiterView {
 export class WaitQueue {
   readonly items: Waiter[] = [];
 
+  /** priorityOf: a model's current priority (unlisted: 0). */
+  constructor(private readonly priorityOf: (modelId: string) => number) {}
+
   get length(): number {
     return this.items.length;
   }
@@ -34,7 +38,10 @@ export class WaitQueue {
       onAbort: () => onAbort(waiter),
       sawLoad: false,
     };
-    this.items.push(waiter);
+    // Ahead of the first waiter of a lower priority, as llama-swap's FIFO.enqueue.
+    const priority = this.priorityOf(entry.id);
+    const at = this.items.findIndex((other) => this.priorityOf(other.modelId) < priority);
+    this.items.splice(at === -1 ? this.items.length : at, 0, waiter);
     entry.queued += 1;
     signal?.addEventListener('abort', waiter.onAbort, { once: true });
     return waiter;
@@ -48,6 +55,18 @@ export class WaitQueue {
     waiter.entry.queued -= 1;
     waiter.signal?.removeEventListener('abort', waiter.onAbort);
     return true;
+  }
+
+  /** 1-based. */
+  positionOf(waiter: Waiter): number {
+    return this.items.indexOf(waiter) + 1;
+  }
+
+  /** After the priorities changed (a reload): by priority, then by arrival, as if queued anew. */
+  reorder(): void {
+    const priorities = new Map(this.items.map((w) => [w, this.priorityOf(w.modelId)] as const));
+    const rank = (w: Waiter): number => priorities.get(w) ?? 0;
+    this.items.sort((a, b) => rank(b) - rank(a) || a.enqueuedAt - b.enqueuedAt);
   }
 
   of(entry: ModelEntry): Waiter[] {

@@ -46,5 +46,6 @@ describe('start-up lines', () => {
     expect(getServeUrls('[::1]', 9000)).toMatchObject({ api: 'http://[::1]:9000/v1', loopback: true });
     expect(getServeUrls('127.0.0.2', 9000)).toMatchObject({ loopback: true });
     expect(getServeUrls('fe80::1', 9000)).toMatchObject({ api: 'http://[fe80::1]:9000/v1', loopback: false });
+    expect(getServeUrls('127.0.0.1', 8443, 'https')).toEqual({ api: 'https://127.0.0.1:8443/v1', ui: 'https://127.0.0.1:8443/ui/', loopback: true });
   });
 });

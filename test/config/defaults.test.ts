@@ -41,6 +41,7 @@ describe('defaults', () => {
         },
       ],
       groups: [{ id: IMPLICIT_GROUP_ID, swap: true, exclusive: true, persistent: false, members: ['m'], implicit: true }],
+      routing: { router: { use: 'group' }, fifoPriority: {} },
       peers: [],
       preload: [],
       apiKeys: [],

@@ -103,7 +103,7 @@ describe('unknown keys are warnings, so newer llama-swap configs still load', ()
     const text = yamlOf(
       'healthCheckTimout: 30',
       'captureBuffer: 15',
-      'matrix: { vars: {} }',
+      'store: { path: x }',
       'brandNewFeature: true',
       ...M,
       '    tll: 5',
@@ -119,7 +119,7 @@ describe('unknown keys are warnings, so newer llama-swap configs still load', ()
     expect(loadWarnings(text)).toEqual([
       'config.yaml:1:1 healthCheckTimout: unknown key "healthCheckTimout" (did you mean "healthCheckTimeout"?); ignored',
       'config.yaml:2:1 captureBuffer: "captureBuffer" is a llama-swap setting that swapgate ignores',
-      'config.yaml:3:1 matrix: "matrix" is a llama-swap setting that swapgate ignores',
+      'config.yaml:3:1 store: "store" is a llama-swap setting that swapgate ignores',
       'config.yaml:4:1 brandNewFeature: unknown key "brandNewFeature"; ignored',
       'config.yaml:8:5 models.m.tll: unknown key "tll" (did you mean "ttl"?); ignored',
       'config.yaml:9:5 models.m.checkendpoint: unknown key "checkendpoint" (did you mean "checkEndpoint"?); ignored',

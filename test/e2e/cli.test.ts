@@ -50,7 +50,7 @@ describe('swapgate validate', () => {
       ]),
     );
     const errors = lines.filter((line) => line.startsWith(`${file}:`) && /^\S+:\d+:\d+ /.test(line));
-    expect(lines.at(-1)).toBe(`${file}: ${errors.length} error(s)`);
+    expect(lines.at(-1)).toBe(`${file}: ${errors.length} errors`);
     expect(errors.length).toBeGreaterThanOrEqual(4);
     expect(result.stdout).toBe('');
   });
@@ -60,7 +60,7 @@ describe('swapgate validate', () => {
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/config\.example\.yaml: valid — 5 model\(s\), 3 group\(s\), 1 peer\(s\), 1 polic\(ies\)$/);
+    expect(lines[0]).toMatch(/config\.example\.yaml: valid — 5 models, 2 groups, 1 peer, 1 policy$/);
   });
 
   it('validates ./config.yaml when no --config is given', async () => {
@@ -85,10 +85,11 @@ describe('swapgate --help / --version / bad arguments', () => {
     for (const flag of ['--config', '--listen', '--state-dir', 'validate', 'audit verify']) expect(result.stdout).toContain(flag);
   });
 
-  it('--version prints the package version and exits 0', async () => {
+  it('--version prints the package version, the commit and the build date, and exits 0', async () => {
     const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const result = await runSwapgate(['--version']);
-    expect(result).toEqual({ exitCode: 0, stdout: `swapgate ${pkg.version}\n`, stderr: '' });
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(result.stdout).toMatch(new RegExp(`^swapgate ${escape(pkg.version)} \\(commit ([0-9a-f]{40}|unknown), built \\S+\\)\\n$`));
   });
 
   it('rejects an unknown command and a bad --listen with exit 2 and the usage', async () => {

@@ -30,6 +30,11 @@ export interface StartDaemonOptions {
   readonly configPath?: string;
   /** Extra argv after the ones the helper adds. */
   readonly args?: readonly string[];
+  /**
+   * Replaces the --config and --listen flags the helper adds (llama-swap's `-config x -listen y`
+   * spellings); --state-dir and `args` are still added. `listen` should then match what it says.
+   */
+  readonly argv?: readonly string[];
   /** Default: a fresh temp dir, so daemons never share (and reap from) one state file. */
   readonly stateDir?: string;
   /** Default: a fresh, empty temp dir (so no ./config.yaml is picked up). */
@@ -137,9 +142,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
   const listen = options.listen ?? '127.0.0.1:0';
   const argv = [
     DIST_MAIN,
-    ...(configPath === null ? [] : ['--config', configPath]),
-    '--listen',
-    listen,
+    ...(options.argv ?? [...(configPath === null ? [] : ['--config', configPath]), '--listen', listen]),
     '--state-dir',
     stateDir,
     ...(options.args ?? []),

@@ -73,6 +73,7 @@ export function makeConfig(models: ModelConfig[], overrides: Partial<Config> = {
     audit: null,
     rateLimits: { defaultRequestsPerMinute: null },
     cache: { enabled: false, ttlMs: 300_000, maxEntries: 1000 },
+    routing: { router: { use: 'group' }, fifoPriority: {} },
     ...overrides,
     models: models.map((m) => ({ ...m, groupId: groupOf.get(m.id) ?? IMPLICIT_GROUP_ID })),
     groups: [...explicit, ...implicit],
