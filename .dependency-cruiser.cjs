@@ -114,6 +114,45 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'ui-is-a-client',
+      severity: 'error',
+      comment:
+        'The web UI (ui/) talks to the daemon over HTTP only: it imports nothing from src/ or test/ ' +
+        '(its wire types live in ui/src/api/types.ts).',
+      from: { path: '^ui/' },
+      to: { path: '^(src|test)/' },
+    },
+    {
+      name: 'ui-uses-its-own-packages',
+      severity: 'error',
+      comment: 'The web UI bundles preact, @preact/signals, uplot and ansi_up, and nothing else (node: modules do not exist in a browser).',
+      from: { path: '^ui/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: '(^|/)node_modules/(preact|@preact/signals|@preact/signals-core|uplot|ansi_up)/' },
+    },
+    {
+      name: 'uplot-only-on-the-performance-page',
+      severity: 'error',
+      comment:
+        'uPlot (22 kB gz) loads with the Performance page only: only ui/src/pages/chart.tsx imports it, and the ' +
+        'rest of the UI reaches that page through a dynamic import().',
+      from: { path: '^ui/', pathNot: '^ui/src/pages/chart\\.tsx$' },
+      to: { path: '(^|/)node_modules/uplot/' },
+    },
+    {
+      name: 'performance-page-is-lazy',
+      severity: 'error',
+      comment: 'The app shell imports the Performance page (and its chart) with import() only, so uPlot stays out of the first load.',
+      from: { path: '^ui/', pathNot: '^ui/src/pages/(performance-page|chart)\\.tsx$' },
+      to: { path: '^ui/src/pages/(performance-page|chart)\\.tsx$', dependencyTypesNot: ['dynamic-import'] },
+    },
+    {
+      name: 'browser-packages-only-in-ui',
+      severity: 'error',
+      comment: 'preact, @preact/signals, uplot and ansi_up are the web UI\'s (bundled into dist/ui); the daemon does not import them.',
+      from: { path: '^src/' },
+      to: { path: '(^|/)node_modules/(preact|@preact/signals|@preact/signals-core|uplot|ansi_up)/' },
+    },
+    {
       name: 'src-not-on-test-or-ui',
       severity: 'error',
       comment: 'Code under src/ never imports test code (test/) or the top-level ui/ folder.',
@@ -129,9 +168,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default'],
+      conditionNames: ['import', 'require', 'node', 'browser', 'default'],
       mainFields: ['module', 'main', 'types'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
     },
     reporterOptions: {
       text: { highlightFocused: true },

@@ -55,6 +55,8 @@ export interface AppDeps {
   readonly observe?: Observability;
   /** Answered by GET /api/version. Default: all "unknown". */
   readonly build?: BuildInfo;
+  /** The built web UI (dist/ui); default: found beside the daemon. null: serve none (tests). */
+  readonly uiDir?: string | null;
 }
 
 export interface SwapgateApp {
@@ -103,7 +105,7 @@ export function createApp(deps: AppDeps): SwapgateApp {
     ...proxied,
     ...getModelRoutes({ config, supervisor, resolver }),
     ...getLogRoutes({ hub, resolver }),
-    ...getUiRoutes({ config, supervisor, hub }),
+    ...getUiRoutes({ config, supervisor, observe, ...(deps.uiDir === undefined ? {} : { uiDir: deps.uiDir }) }),
     ...getObserveRoutes(observe),
     ...getVersionRoutes(deps.build ?? UNKNOWN_BUILD),
   ];

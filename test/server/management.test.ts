@@ -142,7 +142,7 @@ describe('management routes', () => {
     expect(root.headers.get('location')).toBe('/ui/');
     const ui = await h.request('/ui/');
     expect(ui.headers.get('content-type')).toContain('text/html');
-    // The page is a static shell; its model list comes from /ui/events (test/ui/ui-routes.test.ts).
+    // The page is a static shell (built into dist/ui, or a "not built" note): test/ui/ui-routes.test.ts.
     expect(await ui.text()).toContain('<title>swapgate</title>');
   });
 });

@@ -1,5 +1,5 @@
 // Every route declares who may call it, next to its path; management routes need an admin key,
-// only the health check and the UI's page shell are public. And only one function in src/
+// only the health check and the UI's page shell and static assets are public. And only one function in src/
 // builds the error body clients see.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ describe('route table', () => {
   });
 
   it('keeps only the health check and the page shell public, and management behind admin keys', () => {
-    expect(byAuth('public').sort()).toEqual(['GET /', 'GET /health', 'GET /ui', 'GET /ui/']);
+    expect(byAuth('public').sort()).toEqual(['GET /', 'GET /health', 'GET /ui', 'GET /ui/', 'GET /ui/assets/*']);
     expect(byAuth('admin').sort()).toEqual([
       'GET /api/events',
       'GET /api/metrics/activity',
@@ -45,7 +45,8 @@ describe('route table', () => {
       'POST /api/models/load/*',
       'POST /api/models/unload',
       'POST /api/models/unload/*',
-    ]);
+      'GET /ui/api/models',
+    ].sort());
     const audited = swapgate.routes.flatMap((r) => ('admin' in r && r.admin !== undefined ? [[r.path, r.admin]] : []));
     expect(audited).toEqual([
       ['/api/models/unload', 'unload_all'],
