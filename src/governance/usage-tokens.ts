@@ -69,9 +69,14 @@ export function findUsage(raw: Buffer): UsageFigures | null {
   return getUsageFigures(findLastObject(raw, USAGE_KEY), findLastObject(raw, TIMINGS_KEY));
 }
 
-/** Usage of a JSON answer: findUsage, else (no usage object found that way) a full parse. */
+/**
+ * Usage of a JSON answer: findUsage, else, only when the body names a "usage" or "timings" key
+ * that the scan could not read, a full parse. An answer without either costs no parse.
+ */
 export function readJsonUsage(raw: Buffer): UsageFigures | null {
-  return findUsage(raw) ?? getUsageTokens(parseJson(raw));
+  const found = findUsage(raw);
+  if (found !== null || (raw.indexOf(USAGE_KEY) < 0 && raw.indexOf(TIMINGS_KEY) < 0)) return found;
+  return getUsageTokens(parseJson(raw));
 }
 
 export function createJsonUsageReader(): UsageReader {
